@@ -1,0 +1,266 @@
+package doku
+
+// Wire types for the client side of the contract (../shared/doku-api.md).
+// Fields DOKU may add are ignored on decode; optional fields are omitted on encode.
+
+// Payment types for Charge.
+const (
+	PaymentSale      = "SALE"
+	PaymentMOTO      = "MOTO"
+	PaymentAuthorize = "AUTHORIZE"
+)
+
+// Transaction and payment statuses.
+const (
+	StatusSuccess  = "SUCCESS"
+	StatusFailed   = "FAILED"
+	StatusPending  = "PENDING"
+	StatusExpired  = "EXPIRED"
+	StatusRefunded = "REFUNDED"
+	StatusTimeout  = "TIMEOUT"
+	StatusRedirect = "REDIRECT"
+)
+
+// LineItem is one line of an order; price × quantity over all lines must equal the amount.
+type LineItem struct {
+	Name     string `json:"name"`
+	Price    int64  `json:"price"`
+	Quantity int    `json:"quantity"`
+}
+
+// Order identifies the merchant's order and its amount in whole rupiah.
+type Order struct {
+	InvoiceNumber string     `json:"invoice_number,omitempty"`
+	Amount        int64      `json:"amount"`
+	LineItems     []LineItem `json:"line_items,omitempty"`
+	CallbackURL   string     `json:"callback_url,omitempty"`
+}
+
+// Customer is the shopper; ID switches on tokenization.
+type Customer struct {
+	ID      string `json:"id,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+	Address string `json:"address,omitempty"`
+	Country string `json:"country,omitempty"`
+}
+
+// CardInput is what the merchant sends about a card: a number or a token.
+type CardInput struct {
+	Number string `json:"number,omitempty"`
+	Expiry string `json:"expiry,omitempty"`
+	CVV    string `json:"cvv,omitempty"`
+	Token  string `json:"token,omitempty"`
+	Save   bool   `json:"save,omitempty"`
+}
+
+// ThreeDSInput carries the callback URLs (Check 3DS) or the authentication id (Charge).
+type ThreeDSInput struct {
+	CallbackURLSuccess string `json:"callback_url_success,omitempty"`
+	CallbackURLFailed  string `json:"callback_url_failed,omitempty"`
+	AuthenticationID   string `json:"authentication_id,omitempty"`
+}
+
+// CheckThreeDSRequest is the body of POST /credit-card/check-three-d-secure.
+type CheckThreeDSRequest struct {
+	Order        Order        `json:"order"`
+	Customer     *Customer    `json:"customer,omitempty"`
+	Card         CardInput    `json:"card"`
+	ThreeDSecure ThreeDSInput `json:"three_dsecure"`
+}
+
+// CheckThreeDSResponse is DOKU's answer to Check 3DS.
+type CheckThreeDSResponse struct {
+	Order struct {
+		InvoiceNumber string `json:"invoice_number"`
+		Amount        int64  `json:"amount"`
+	} `json:"order"`
+	ThreeDSecure struct {
+		EnrollmentStatus  bool   `json:"enrollment_status"`
+		AuthenticationID  string `json:"authentication_id"`
+		AuthenticationURL string `json:"authentication_url"`
+	} `json:"three_dsecure"`
+}
+
+// PaymentInput selects the charge type.
+type PaymentInput struct {
+	Type   string `json:"type"`
+	Tenor  string `json:"tenor,omitempty"`
+	PlanID string `json:"plan_id,omitempty"`
+}
+
+// ChargeRequest is the body of POST /credit-card/charge.
+type ChargeRequest struct {
+	Order        Order        `json:"order"`
+	Customer     *Customer    `json:"customer,omitempty"`
+	ThreeDSecure ThreeDSInput `json:"three_dsecure"`
+	Payment      PaymentInput `json:"payment"`
+	Card         *CardInput   `json:"card,omitempty"`
+}
+
+// NameValue is one entry of payment.identifier.
+type NameValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// PaymentResult is the payment block of a charge answer.
+type PaymentResult struct {
+	Type            string      `json:"type"`
+	Identifier      []NameValue `json:"identifier"`
+	RequestID       string      `json:"request_id"`
+	AuthorizeID     string      `json:"authorize_id"`
+	ResponseCode    string      `json:"response_code"`
+	ResponseMessage string      `json:"response_message"`
+	ECI             string      `json:"eci"`
+	Status          string      `json:"status"`
+	ApprovalCode    string      `json:"approval_code"`
+}
+
+// CardResult is what DOKU tells back about the card: never the full number.
+type CardResult struct {
+	Masked string `json:"masked"`
+	Type   string `json:"type"`
+	Issuer string `json:"issuer"`
+	Brand  string `json:"brand"`
+	Token  string `json:"token"`
+}
+
+// ChargeResponse is DOKU's answer to Charge.
+type ChargeResponse struct {
+	Order struct {
+		InvoiceNumber string `json:"invoice_number"`
+		Amount        int64  `json:"amount"`
+	} `json:"order"`
+	Customer struct {
+		ID string `json:"id"`
+	} `json:"customer"`
+	Payment      PaymentResult `json:"payment"`
+	ThreeDSecure struct {
+		AuthenticationID string `json:"authentication_id"`
+	} `json:"three_dsecure"`
+	Card CardResult `json:"card"`
+}
+
+// CaptureRequest is the body of POST /credit-card/capture.
+type CaptureRequest struct {
+	Payment struct {
+		AuthorizeID   string `json:"authorize_id"`
+		CaptureAmount int64  `json:"capture_amount,omitempty"`
+	} `json:"payment"`
+}
+
+// CaptureResponse is DOKU's answer to Capture (lenient: the payment block).
+type CaptureResponse struct {
+	Order   Order         `json:"order"`
+	Payment PaymentResult `json:"payment"`
+}
+
+// RefundRequest is the body of POST /cancellation/credit-card/refund.
+type RefundRequest struct {
+	Order struct {
+		InvoiceNumber string `json:"invoice_number"`
+	} `json:"order"`
+	Payment struct {
+		OriginalRequestID string `json:"original_request_id"`
+	} `json:"payment"`
+	Refund struct {
+		Amount int64 `json:"amount"`
+	} `json:"refund"`
+}
+
+// RefundResponse is DOKU's answer to a refund or void.
+type RefundResponse struct {
+	Order  Order `json:"order"`
+	Refund struct {
+		Amount int64  `json:"amount"`
+		Status string `json:"status"`
+	} `json:"refund"`
+	Payment PaymentResult `json:"payment"`
+}
+
+// CardPayment is the card channel block of a notification or status answer
+// (OUR CHOICE in doku-api.md §4).
+type CardPayment struct {
+	Masked          string `json:"masked"`
+	Brand           string `json:"brand"`
+	ApprovalCode    string `json:"approval_code"`
+	ResponseCode    string `json:"response_code"`
+	ResponseMessage string `json:"response_message"`
+	Token           string `json:"token,omitempty"`
+	Expiry          string `json:"expiry,omitempty"`
+}
+
+// Notification is the envelope of an HTTP notification and of a status answer.
+type Notification struct {
+	Service struct {
+		ID string `json:"id"`
+	} `json:"service"`
+	Acquirer struct {
+		ID string `json:"id"`
+	} `json:"acquirer"`
+	Channel struct {
+		ID string `json:"id"`
+	} `json:"channel"`
+	Transaction struct {
+		Status            string `json:"status"`
+		Date              string `json:"date"`
+		OriginalRequestID string `json:"original_request_id"`
+	} `json:"transaction"`
+	Order struct {
+		InvoiceNumber string `json:"invoice_number"`
+		Amount        int64  `json:"amount"`
+	} `json:"order"`
+	Customer struct {
+		ID string `json:"id"`
+	} `json:"customer"`
+	CardPayment *CardPayment `json:"card_payment,omitempty"`
+}
+
+// StatusResponse is the answer of GET /orders/v1/status/{id}: the notification envelope.
+type StatusResponse = Notification
+
+// SavedToken is one entry of the token list (OUR CHOICE, see README).
+type SavedToken struct {
+	Token   string `json:"token"`
+	Masked  string `json:"masked"`
+	Brand   string `json:"brand"`
+	Type    string `json:"type"`
+	Expiry  string `json:"expiry"`
+	Created string `json:"created_date"`
+}
+
+// TokensResponse is the answer of POST /tokenization/v1/tokens.
+type TokensResponse struct {
+	Customer struct {
+		ID string `json:"id"`
+	} `json:"customer"`
+	TokenData []SavedToken `json:"token_data"`
+}
+
+// CheckoutRequest is the body of POST /checkout/v1/payment.
+type CheckoutRequest struct {
+	Order   Order `json:"order"`
+	Payment struct {
+		PaymentDueDate     int      `json:"payment_due_date,omitempty"`
+		PaymentMethodTypes []string `json:"payment_method_types,omitempty"`
+	} `json:"payment"`
+	Customer *Customer `json:"customer,omitempty"`
+}
+
+// CheckoutResponse is DOKU's answer to a Checkout payment request.
+type CheckoutResponse struct {
+	Message  []string `json:"message"`
+	Response struct {
+		Order struct {
+			InvoiceNumber string `json:"invoice_number"`
+			Amount        int64  `json:"amount"`
+		} `json:"order"`
+		Payment struct {
+			URL         string `json:"url"`
+			ExpiredDate string `json:"expired_date"`
+			TokenID     string `json:"token_id"`
+		} `json:"payment"`
+	} `json:"response"`
+}
