@@ -5,17 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
-// STUB: the helper implementing issue 2 §1 replaces the bodies below.
+// Defaults applied by New.
+const (
+	DefaultTimeout     = 15 * time.Second
+	DefaultMaxAttempts = 2
+)
+
+// retryBackoff is the pause before sending a request again after no answer.
+const retryBackoff = 200 * time.Millisecond
 
 // Config configures a Client.
 type Config struct {
 	BaseURL   string // e.g. https://api-sandbox.doku.com, no trailing slash needed
 	ClientID  string
 	SecretKey string
-	Timeout   time.Duration // per call; default 15 s
+	Timeout   time.Duration // per attempt, on top of the caller's context; default 15 s
 	// MaxAttempts bounds sending the same Request-Id and body again after a
 	// lost response (no HTTP answer). Default 2.
 	MaxAttempts int
@@ -24,71 +33,144 @@ type Config struct {
 }
 
 // Client is a signed DOKU client. It is safe for concurrent use.
-type Client struct{ cfg Config }
-
-// New returns a Client with defaults applied.
-func New(cfg Config) *Client { return &Client{cfg: cfg} }
-
-// ErrOutcomeUnknown is matched (errors.Is) by every error after which the
-// result of the call cannot be known: timeout, 5xx, unsigned or mis-signed
-// answer, unparsable body.
-var ErrOutcomeUnknown = errors.New("doku: outcome unknown")
-
-// APIError is a definite, correctly signed rejection (4xx) from DOKU.
-type APIError struct {
-	HTTPStatus int
-	Code       string
-	Message    string
-	Type       string
+type Client struct {
+	cfg      Config
+	hc       *http.Client
+	origin   string // scheme://host of BaseURL
+	basePath string // path prefix of BaseURL, escaped, no trailing slash
+	baseErr  error  // an invalid BaseURL, reported by every call
+	backoff  time.Duration
 }
 
-func (e *APIError) Error() string {
-	return fmt.Sprintf("doku: %d %s: %s", e.HTTPStatus, e.Code, e.Message)
+// New returns a Client with defaults applied. An invalid BaseURL is
+// reported by every call rather than here.
+func New(cfg Config) *Client {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxAttempts < 1 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		copied := *cfg.HTTPClient
+		hc = &copied
+	}
+	// A redirect is not part of the contract; it is classified, not followed.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c := &Client{cfg: cfg, hc: hc, backoff: retryBackoff}
+	c.origin, c.basePath, c.baseErr = splitBaseURL(cfg.BaseURL)
+	return c
 }
 
-var errStub = fmt.Errorf("stub: %w", ErrOutcomeUnknown)
-
-// NewRequestID returns a fresh UUIDv4 for the Request-Id header.
-func NewRequestID() string { return "" }
+// splitBaseURL returns the origin and the escaped path prefix of base.
+func splitBaseURL(base string) (origin, prefix string, err error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", "", fmt.Errorf("doku: invalid BaseURL: %w", err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", "", errors.New("doku: invalid BaseURL: want http(s)://host[/prefix]")
+	}
+	return u.Scheme + "://" + u.Host, strings.TrimRight(u.EscapedPath(), "/"), nil
+}
 
 // CheckThreeDS calls POST /credit-card/check-three-d-secure.
 func (c *Client) CheckThreeDS(ctx context.Context, requestID string, req CheckThreeDSRequest) (*CheckThreeDSResponse, error) {
-	return nil, errStub
+	var out CheckThreeDSResponse
+	if err := c.post(ctx, "check 3ds", "/credit-card/check-three-d-secure", requestID, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // Charge calls POST /credit-card/charge.
 func (c *Client) Charge(ctx context.Context, requestID string, req ChargeRequest) (*ChargeResponse, error) {
-	return nil, errStub
+	var out ChargeResponse
+	if err := c.post(ctx, "charge", "/credit-card/charge", requestID, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // Capture calls POST /credit-card/capture.
 func (c *Client) Capture(ctx context.Context, requestID string, req CaptureRequest) (*CaptureResponse, error) {
-	return nil, errStub
+	var out CaptureResponse
+	if err := c.post(ctx, "capture", "/credit-card/capture", requestID, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // Refund calls POST /cancellation/credit-card/refund.
 func (c *Client) Refund(ctx context.Context, requestID string, req RefundRequest) (*RefundResponse, error) {
-	return nil, errStub
+	var out RefundResponse
+	if err := c.post(ctx, "refund", "/cancellation/credit-card/refund", requestID, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
-// Status calls GET /orders/v1/status/{ref}, ref being an invoice number or a Request-Id.
+// Status calls GET /orders/v1/status/{ref}, ref being an invoice number or a
+// Request-Id. Each call uses a fresh Request-Id.
 func (c *Client) Status(ctx context.Context, ref string) (*StatusResponse, error) {
-	return nil, errStub
+	if ref == "" {
+		return nil, errors.New("doku: status: empty reference")
+	}
+	var out StatusResponse
+	k := call{
+		op:        "status",
+		method:    http.MethodGet,
+		path:      "/orders/v1/status/" + url.PathEscape(ref),
+		requestID: NewRequestID(),
+	}
+	if err := c.do(ctx, k, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// tokensRequest is the body of POST /tokenization/v1/tokens.
+type tokensRequest struct {
+	Customer struct {
+		ID string `json:"id"`
+	} `json:"customer"`
+	TokenData struct {
+		Type string `json:"type"`
+	} `json:"token_data"`
 }
 
 // Tokens calls POST /tokenization/v1/tokens for the customer's saved cards.
+// Each call uses a fresh Request-Id.
 func (c *Client) Tokens(ctx context.Context, customerID string) (*TokensResponse, error) {
-	return nil, errStub
+	if customerID == "" {
+		return nil, errors.New("doku: tokens: empty customer id")
+	}
+	var req tokensRequest
+	req.Customer.ID = customerID
+	req.TokenData.Type = "CREDIT_CARD"
+	var out TokensResponse
+	if err := c.post(ctx, "tokens", "/tokenization/v1/tokens", NewRequestID(), req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // CheckoutPayment calls POST /checkout/v1/payment (DOKU Checkout, hosted page).
 func (c *Client) CheckoutPayment(ctx context.Context, requestID string, req CheckoutRequest) (*CheckoutResponse, error) {
-	return nil, errStub
+	var out CheckoutResponse
+	if err := c.post(ctx, "checkout payment", "/checkout/v1/payment", requestID, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // VerifyNotification checks an incoming notification's signature, with
 // target being the path of our own notification URL and body the raw bytes
-// received, and decodes it.
+// received, and decodes it. See VerifyNotificationWith.
 func (c *Client) VerifyNotification(h http.Header, target string, body []byte) (*Notification, error) {
-	return nil, errStub
+	return VerifyNotificationWith(c.cfg.ClientID, c.cfg.SecretKey, h, target, body)
 }

@@ -1,0 +1,196 @@
+// Package app wires doku-checkout together: store, DOKU client (or the
+// embedded sandbox), payment flow, HTTP handlers. main and the end-to-end
+// tests build the very same App.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"doku-checkout/doku"
+	"doku-checkout/handlers"
+	"doku-checkout/payment"
+	"doku-checkout/sandbox"
+	"doku-checkout/store"
+)
+
+// App is a built doku-checkout.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	Store   *store.Store
+	Pay     *payment.Service
+	Handler http.Handler
+	// Sandbox is the embedded DOKU sandbox, nil when DOKU_BASE_URL is set.
+	Sandbox *sandbox.Server
+	// DokuURL is the base URL the client calls.
+	DokuURL string
+
+	closers []func() error
+}
+
+// New opens the database, starts the embedded sandbox when no DOKU_BASE_URL
+// is configured, and builds the router. Close releases it all.
+func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
+	a := &App{Config: cfg, Log: NewLogger(logOut, cfg.LogLevel)}
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	a.Store = st
+	a.closers = append(a.closers, st.Close)
+	if err := st.SeedProducts(ctx, demoCatalog); err != nil {
+		a.Close()
+		return nil, err
+	}
+	keys, err := sessionKeys(ctx, st, cfg.SessionKeys)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.DokuURL = cfg.DokuBaseURL
+	if a.DokuURL == "" {
+		if err := a.startSandbox(); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	client := doku.New(doku.Config{BaseURL: a.DokuURL, ClientID: cfg.ClientID, SecretKey: cfg.SecretKey, Timeout: cfg.DokuTimeout})
+	a.Pay = payment.New(st, client, payment.Config{
+		PublicURL: cfg.PublicURL, ReconcileAfter: cfg.ReconcileAfter, CallTimeout: cfg.DokuTimeout + 5*time.Second,
+	}, a.Log)
+	h := handlers.New(st, a.Pay, client, handlers.NewSessions(cfg.Secure(), keys...), handlers.Config{
+		Modes: cfg.Modes, SecureCookies: cfg.Secure(),
+		LoginPerMinute: cfg.LoginPerMin, CheckoutPerMinute: cfg.CheckoutPerMin,
+		FormActionOrigins: formActionOrigins(a.DokuURL, cfg.FormActionExtra),
+	}, a.Log)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	h.Routes(e)
+	a.Handler = e
+	return a, nil
+}
+
+// Close stops the sandbox and closes the database.
+func (a *App) Close() error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
+	}
+	return errors.Join(errs...)
+}
+
+// Serve serves the app on ln and runs the reconciler until ctx ends, then
+// shuts down gracefully.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		// A charge may wait for DOKU_TIMEOUT before the redirect is written.
+		WriteTimeout: a.Config.DokuTimeout + 30*time.Second, IdleTimeout: 120 * time.Second,
+	}
+	go a.Pay.Reconcile(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("doku-checkout listening", "url", a.Config.PublicURL, "addr", ln.Addr().String(),
+		"doku", a.DokuURL, "modes", strings.Join(a.Config.Modes, ","))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	if cerr := a.Store.Checkpoint(shutdownCtx); cerr != nil {
+		a.Log.Warn("checkpoint at shutdown", "err", cerr)
+	}
+	return err
+}
+
+// startSandbox serves the embedded DOKU sandbox on SANDBOX_ADDR.
+func (a *App) startSandbox() error {
+	cfg := a.Config
+	ln, err := net.Listen("tcp", cfg.SandboxAddr)
+	if err != nil {
+		return fmt.Errorf("sandbox listen %s: %w", cfg.SandboxAddr, err)
+	}
+	a.DokuURL = "http://" + ln.Addr().String()
+	a.Sandbox = sandbox.New(SandboxConfig(cfg, a.DokuURL, cfg.PublicURL+handlers.NotificationPath, a.Log.With("component", "sandbox")))
+	srv := &http.Server{Handler: a.Sandbox.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.Log.Error("sandbox stopped", "err", err)
+		}
+	}()
+	a.closers = append(a.closers, func() error { a.Sandbox.Close(); return srv.Close() })
+	a.Log.Info("embedded DOKU sandbox", "url", a.DokuURL)
+	return nil
+}
+
+// SandboxConfig is the sandbox's configuration for this app's settings.
+func SandboxConfig(cfg Config, publicURL, notificationURL string, log *slog.Logger) sandbox.Config {
+	return sandbox.Config{
+		ClientID: cfg.ClientID, SecretKey: cfg.SecretKey, PublicURL: publicURL, NotificationURL: notificationURL,
+		NotifyRetryScale: cfg.SandboxRetryScale, PendingDelay: cfg.SandboxPendingDelay, SlowDelay: cfg.SandboxSlowDelay,
+		Logger: log,
+	}
+}
+
+// sessionKeys returns the session cookie keys: from SESSION_KEYS (hex, 64
+// bytes each: 32 to sign, 32 to encrypt; comma separated, newest first), or
+// generated once and kept in the database so restarts keep sessions.
+func sessionKeys(ctx context.Context, st *store.Store, configured string) ([][]byte, error) {
+	if configured == "" {
+		var err error
+		configured, err = st.SettingOrInit(ctx, "session_keys", func() string {
+			b := make([]byte, 64)
+			if _, err := rand.Read(b); err != nil {
+				panic("crypto/rand failed: " + err.Error())
+			}
+			return hex.EncodeToString(b)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var pairs [][]byte
+	for _, k := range strings.Split(configured, ",") {
+		raw, err := hex.DecodeString(strings.TrimSpace(k))
+		if err != nil || len(raw) != 64 {
+			return nil, errors.New("SESSION_KEYS: want comma-separated keys of 128 hex characters (64 bytes)")
+		}
+		pairs = append(pairs, raw[:32], raw[32:])
+	}
+	return pairs, nil
+}
+
+// formActionOrigins are where the checkout form may lead: the gateway's
+// origin, DOKU's hosts, and any extra origins the merchant lists.
+func formActionOrigins(baseURL, extra string) []string {
+	out := []string{"https://*.doku.com"}
+	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return append(out, strings.Fields(strings.ReplaceAll(extra, ",", " "))...)
+}
+
+// NewLogger returns a text logger at level (debug, info, warn, error).
+func NewLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,138 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"doku-checkout/payment"
+)
+
+// Sandbox credentials used when no DOKU_BASE_URL is set: the embedded
+// sandbox accepts exactly these.
+const (
+	SandboxClientID  = "MCH-0001-SANDBOX0000001"
+	SandboxSecretKey = "SK-sandbox-local-not-a-secret"
+)
+
+// Config is the app's configuration, read from the environment.
+type Config struct {
+	Addr           string        // ADDR
+	DBPath         string        // DB_PATH
+	PublicURL      string        // PUBLIC_URL
+	DokuBaseURL    string        // DOKU_BASE_URL; empty = embedded sandbox
+	SandboxAddr    string        // SANDBOX_ADDR
+	ClientID       string        // DOKU_CLIENT_ID
+	SecretKey      string        // DOKU_SECRET_KEY
+	DokuTimeout    time.Duration // DOKU_TIMEOUT
+	SessionKeys    string        // SESSION_KEYS: hex keys, comma separated; empty = generated and kept in the DB
+	Modes          []string      // PAYMENT_MODE: direct, hosted, or both ("direct,hosted")
+	ReconcileAfter time.Duration // RECONCILE_AFTER
+	LoginPerMin    float64       // LOGIN_RATE (per minute per address)
+	CheckoutPerMin float64       // CHECKOUT_RATE
+	LogLevel       string        // LOG_LEVEL: debug, info, warn, error
+	// FormActionExtra lists more origins the checkout form may lead to
+	// (CSP_FORM_ACTION), e.g. an issuer's 3DS host.
+	FormActionExtra string
+
+	// Embedded sandbox knobs (tests and demos).
+	SandboxSlowDelay    time.Duration // SANDBOX_SLOW_DELAY
+	SandboxPendingDelay time.Duration // SANDBOX_PENDING_DELAY
+	SandboxRetryScale   float64       // SANDBOX_NOTIFY_RETRY_SCALE
+}
+
+// LoadConfig reads the environment through getenv, applying defaults.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var errs []error
+	str := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	dur := func(key string, def time.Duration) time.Duration {
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a duration like 15s, got %q", key, v))
+		}
+		return d
+	}
+	num := func(key string, def float64) float64 {
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			errs = append(errs, fmt.Errorf("%s: want a number, got %q", key, v))
+		}
+		return f
+	}
+	c := Config{
+		Addr:                str("ADDR", "127.0.0.1:8080"),
+		DBPath:              str("DB_PATH", "doku-checkout.db"),
+		DokuBaseURL:         strings.TrimRight(str("DOKU_BASE_URL", ""), "/"),
+		SandboxAddr:         str("SANDBOX_ADDR", "127.0.0.1:8081"),
+		ClientID:            str("DOKU_CLIENT_ID", ""),
+		SecretKey:           str("DOKU_SECRET_KEY", ""),
+		DokuTimeout:         dur("DOKU_TIMEOUT", 15*time.Second),
+		SessionKeys:         str("SESSION_KEYS", ""),
+		ReconcileAfter:      dur("RECONCILE_AFTER", 60*time.Second),
+		LoginPerMin:         num("LOGIN_RATE", 10),
+		CheckoutPerMin:      num("CHECKOUT_RATE", 20),
+		LogLevel:            str("LOG_LEVEL", "info"),
+		FormActionExtra:     str("CSP_FORM_ACTION", ""),
+		SandboxSlowDelay:    dur("SANDBOX_SLOW_DELAY", 30*time.Second),
+		SandboxPendingDelay: dur("SANDBOX_PENDING_DELAY", 3*time.Second),
+		SandboxRetryScale:   num("SANDBOX_NOTIFY_RETRY_SCALE", 0.01),
+	}
+	c.PublicURL = strings.TrimRight(str("PUBLIC_URL", "http://"+c.Addr), "/")
+	mode := strings.ToLower(str("PAYMENT_MODE", "direct,hosted"))
+	if mode == "both" {
+		mode = "direct,hosted"
+	}
+	for _, m := range strings.Split(mode, ",") {
+		c.Modes = append(c.Modes, strings.TrimSpace(m))
+	}
+	if c.DokuBaseURL == "" {
+		c.ClientID = str("DOKU_CLIENT_ID", SandboxClientID)
+		c.SecretKey = str("DOKU_SECRET_KEY", SandboxSecretKey)
+	}
+	errs = append(errs, c.Validate())
+	return c, errors.Join(errs...)
+}
+
+// Validate reports what is wrong with c.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DokuBaseURL != "" {
+		if u, err := url.Parse(c.DokuBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("DOKU_BASE_URL: want a URL like https://api-sandbox.doku.com, got %q", c.DokuBaseURL))
+		}
+		if c.ClientID == "" || c.SecretKey == "" {
+			errs = append(errs, errors.New("DOKU_BASE_URL is set: DOKU_CLIENT_ID and DOKU_SECRET_KEY are required"))
+		}
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("PUBLIC_URL: want a URL like https://shop.example.com, got %q", c.PublicURL))
+	}
+	if len(c.Modes) == 0 || len(c.Modes) > 2 {
+		errs = append(errs, errors.New("PAYMENT_MODE: want direct, hosted or direct,hosted"))
+	}
+	for _, m := range c.Modes {
+		if m != payment.ModeDirect && m != payment.ModeHosted {
+			errs = append(errs, fmt.Errorf("PAYMENT_MODE: unknown mode %q (want direct, hosted or both)", m))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Secure reports whether the app is served over TLS (cookies get Secure).
+func (c Config) Secure() bool { return strings.HasPrefix(c.PublicURL, "https://") }

@@ -1,0 +1,212 @@
+package doku
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// maxAnswerBytes bounds how much of an answer is read.
+const maxAnswerBytes = 1 << 20
+
+// call is one logical request: the same Request-Id and body on every attempt.
+type call struct {
+	op        string // names the operation in errors, e.g. "charge"
+	method    string
+	path      string // escaped endpoint path, without BaseURL's prefix
+	requestID string
+	body      []byte // the exact bytes sent; nil for GET
+}
+
+// answer is an HTTP response read in full.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	err    error // reading the body failed
+}
+
+// post marshals in once and sends it as a signed POST.
+func (c *Client) post(ctx context.Context, op, path, requestID string, in any, out result) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("doku: %s: encode request: %w", op, err)
+	}
+	return c.do(ctx, call{op: op, method: http.MethodPost, path: path, requestID: requestID, body: body}, out)
+}
+
+// do sends k, retrying only when no HTTP answer arrived, and classifies the
+// answer into out or an error. Errors returned before anything was sent
+// (bad configuration, bad Request-Id) do not match ErrOutcomeUnknown.
+func (c *Client) do(ctx context.Context, k call, out result) error {
+	info := callInfoFrom(ctx)
+	info.RequestID = k.requestID
+	if c.baseErr != nil {
+		return fmt.Errorf("doku: %s: %w", k.op, c.baseErr)
+	}
+	if err := checkRequestID(k.requestID); err != nil {
+		return fmt.Errorf("doku: %s: %w", k.op, err)
+	}
+	target := c.basePath + k.path
+	digest := ""
+	if k.body != nil {
+		digest = Digest(k.body)
+	}
+	for {
+		info.Attempts++
+		a, err := c.attempt(ctx, k, target, digest)
+		if a != nil {
+			info.HTTPStatus = a.status
+			return c.classify(k, target, a, out, info)
+		}
+		if errors.Is(err, errNotSent) {
+			return fmt.Errorf("doku: %s: %w", k.op, err)
+		}
+		if info.Attempts >= c.cfg.MaxAttempts || !c.pause(ctx) {
+			return &OutcomeUnknownError{Op: k.op, Reason: fmt.Sprintf("no answer after %d attempt(s)", info.Attempts), Err: err}
+		}
+	}
+}
+
+// pause waits before the next attempt and reports whether the caller's
+// context leaves time for one.
+func (c *Client) pause(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= c.backoff {
+		return false
+	}
+	t := time.NewTimer(c.backoff)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// errNotSent marks a request that could not even be built.
+var errNotSent = errors.New("request not sent")
+
+// attempt signs and sends k once, with its own timeout, and reads the
+// answer. It returns a nil answer when no HTTP response was received.
+func (c *Client) attempt(ctx context.Context, k call, target, digest string) (*answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	var body io.Reader
+	if k.body != nil {
+		body = bytes.NewReader(k.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, k.method, c.origin+target, body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNotSent, err)
+	}
+	ts := c.cfg.Now().UTC().Format(TimestampLayout)
+	req.Header.Set(HeaderClientID, c.cfg.ClientID)
+	req.Header.Set(HeaderRequestID, k.requestID)
+	req.Header.Set(HeaderRequestTimestamp, ts)
+	if k.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set(HeaderSignature, Sign(c.cfg.SecretKey, Components{
+		ClientID:  c.cfg.ClientID,
+		RequestID: k.requestID,
+		Timestamp: ts,
+		Target:    target,
+		Digest:    digest,
+	}))
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	a := &answer{status: resp.StatusCode, header: resp.Header}
+	a.body, a.err = io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes+1))
+	return a, nil
+}
+
+// classify turns an answer into the decoded result, an *APIError or an
+// *OutcomeUnknownError.
+func (c *Client) classify(k call, target string, a *answer, out result, info *CallInfo) error {
+	unknown := func(reason string, err error) error {
+		return &OutcomeUnknownError{Op: k.op, Reason: reason, HTTPStatus: a.status, Err: err}
+	}
+	switch {
+	case a.err != nil:
+		return unknown("answer cut short", a.err)
+	case len(a.body) > maxAnswerBytes:
+		return unknown("answer too large", nil)
+	case a.status >= 500:
+		return unknown("server error", nil)
+	}
+	if err := c.verifyAnswer(k, target, a); err != nil {
+		return unknown("answer not authentic", err)
+	}
+	switch {
+	case a.status >= 200 && a.status < 300:
+		if err := decodeResult(a.body, out); err != nil {
+			return unknown("answer not understood", err)
+		}
+		return nil
+	case a.status == http.StatusConflict:
+		if apiErr := decodeAPIError(k.op, a); apiErr != nil {
+			return apiErr
+		}
+		// DOKU's replay of the first answer to this Request-Id and body.
+		if err := decodeResult(a.body, out); err != nil {
+			return unknown("replayed answer not understood", err)
+		}
+		info.Replayed = true
+		return nil
+	case a.status >= 400 && a.status < 500:
+		if apiErr := decodeAPIError(k.op, a); apiErr != nil {
+			return apiErr
+		}
+		return unknown("rejection not understood", nil)
+	default:
+		return unknown("unexpected HTTP status", nil)
+	}
+}
+
+// verifyAnswer checks that the answer is DOKU's, to this very request: the
+// echoed Client-Id and Request-Id, and the Signature over them, the
+// Response-Timestamp, the path called and the Digest of the body. An answer
+// to a GET may also be signed in the four-line form without Digest.
+func (c *Client) verifyAnswer(k call, target string, a *answer) error {
+	sig := a.header.Get(HeaderSignature)
+	switch {
+	case sig == "":
+		return badSignatureError("answer unsigned")
+	case a.header.Get(HeaderClientID) != c.cfg.ClientID:
+		return badSignatureError("Client-Id mismatch")
+	case a.header.Get(HeaderRequestID) != k.requestID:
+		return badSignatureError("Request-Id mismatch")
+	case a.header.Get(HeaderResponseTimestamp) == "":
+		return badSignatureError("no Response-Timestamp")
+	}
+	comp := Components{
+		ClientID:      c.cfg.ClientID,
+		RequestID:     k.requestID,
+		TimestampName: HeaderResponseTimestamp,
+		Timestamp:     a.header.Get(HeaderResponseTimestamp),
+		Target:        target,
+		Digest:        Digest(a.body),
+	}
+	if Verify(c.cfg.SecretKey, comp, sig) {
+		return nil
+	}
+	if k.method == http.MethodGet {
+		comp.Digest = ""
+		if Verify(c.cfg.SecretKey, comp, sig) {
+			return nil
+		}
+	}
+	return badSignatureError("signature does not match")
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"doku-checkout/store"
+	"doku-checkout/views"
+)
+
+// Cart renders GET /cart with the total computed here, from catalog prices.
+func (h *Handler) Cart(c echo.Context) error {
+	return h.renderCart(c, http.StatusOK, nil)
+}
+
+func (h *Handler) renderCart(c echo.Context, status int, errs views.FieldErrors) error {
+	lines, err := h.cartLines(c)
+	if err != nil {
+		return err
+	}
+	v := views.CartView{Page: h.page(c, "Your cart"), Errors: errs}
+	v.Lines, v.TotalText = viewLines(lines)
+	return render(c, status, views.CartPage(v))
+}
+
+// UpdateCartItem handles POST /cart/items/{id} (quantity; 0 removes).
+func (h *Handler) UpdateCartItem(c echo.Context) error {
+	productID, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	qty, ok := parseQuantity(c.FormValue("quantity"), -1)
+	if !ok || qty < 0 {
+		return h.renderCart(c, http.StatusUnprocessableEntity, views.FieldErrors{"quantity": "Choose a quantity from 0 to 99 (0 removes the item)."})
+	}
+	lines, err := h.cartLines(c)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, l := range lines {
+		found = found || l.ProductID == productID
+	}
+	if !found {
+		return h.renderCart(c, http.StatusUnprocessableEntity, views.FieldErrors{"quantity": "That item is not in your cart."})
+	}
+	s := h.sessions.Get(c)
+	if err := h.store.SetCartQuantity(h.ctx(c), s.CartID, productID, qty); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/cart")
+}
+
+func (h *Handler) cartLines(c echo.Context) ([]store.CartLine, error) {
+	s := h.sessions.Get(c)
+	if s.CartID == "" {
+		return nil, nil
+	}
+	return h.store.CartLines(h.ctx(c), s.CartID)
+}
+
+// viewLines formats cart lines and their total for a view.
+func viewLines(lines []store.CartLine) ([]views.Line, string) {
+	var out []views.Line
+	var total int64
+	for _, l := range lines {
+		sum := l.PriceIDR * int64(l.Quantity)
+		total += sum
+		out = append(out, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
+			UnitText: views.IDR(l.PriceIDR), LineTotalText: views.IDR(sum)})
+	}
+	return out, views.IDR(total)
+}

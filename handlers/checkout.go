@@ -1,0 +1,165 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"doku-checkout/payment"
+	"doku-checkout/store"
+	"doku-checkout/views"
+)
+
+// CheckoutForm renders GET /checkout.
+func (h *Handler) CheckoutForm(c echo.Context) error {
+	lines, err := h.cartLines(c)
+	if err != nil {
+		return err
+	}
+	if len(lines) == 0 {
+		return h.flashRedirect(c, "/cart", "Your cart is empty: add something first.")
+	}
+	form := views.CheckoutForm{Country: "ID", Mode: h.cfg.Modes[0]}
+	if cust, err := h.customer(c); err == nil {
+		form.Name, form.Email = cust.Name, cust.Email
+	}
+	return h.renderCheckout(c, http.StatusOK, form, nil, "", lines)
+}
+
+func (h *Handler) renderCheckout(c echo.Context, status int, form views.CheckoutForm, errs views.FieldErrors, formErr string, lines []store.CartLine) error {
+	h.strictCardPage(c)
+	v := views.CheckoutView{
+		Page: h.page(c, "Checkout"), Form: form, Errors: errs, FormError: formErr,
+		DirectEnabled: h.modes[payment.ModeDirect], HostedEnabled: h.modes[payment.ModeHosted],
+		Countries: countries, CheckoutKey: randomID(),
+	}
+	v.Lines, v.TotalText = viewLines(lines)
+	if cust, err := h.customer(c); err == nil {
+		v.LoggedIn = true
+		h.syncSavedCards(c, cust)
+		cards, err := h.store.SavedCards(h.ctx(c), cust.ID)
+		if err != nil {
+			return err
+		}
+		for _, sc := range cards {
+			v.SavedCards = append(v.SavedCards, views.SavedCardOption{ID: sc.ID, Brand: sc.Brand, Masked: sc.Masked, Expiry: expiryText(sc.Expiry)})
+		}
+	}
+	return render(c, status, views.CheckoutPage(v))
+}
+
+// syncSavedCards picks up cards saved on DOKU Checkout; DOKU being slow or
+// down must not stop the page, so it gets two seconds and errors are logged.
+func (h *Handler) syncSavedCards(c echo.Context, cust store.Customer) {
+	if !h.modes[payment.ModeHosted] {
+		return
+	}
+	ctx, cancel := context.WithTimeout(h.ctx(c), 2*time.Second)
+	defer cancel()
+	if err := h.pay.SyncSavedCards(ctx, cust); err != nil {
+		h.log.Warn("sync saved cards", "err", err)
+	}
+}
+
+// Checkout handles POST /checkout: validate, create the order from the
+// server's cart, and send the browser to 3-D Secure or DOKU Checkout.
+func (h *Handler) Checkout(c echo.Context) error {
+	lines, err := h.cartLines(c)
+	if err != nil {
+		return err
+	}
+	if len(lines) == 0 {
+		return h.flashRedirect(c, "/cart", "Your cart is empty: add something first.")
+	}
+	in := payment.CheckoutInput{
+		Contact: payment.Contact{Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
+			Address: c.FormValue("address"), Country: c.FormValue("country")},
+		Mode: c.FormValue("mode"),
+		Card: payment.NewCard{Number: c.FormValue("card_number"), Expiry: c.FormValue("card_expiry"), CVV: c.FormValue("card_cvv")},
+	}
+	if in.Mode == "" && len(h.cfg.Modes) == 1 {
+		in.Mode = h.cfg.Modes[0]
+	}
+	cust, custErr := h.customer(c)
+	loggedIn := custErr == nil
+	in.SaveCard = loggedIn && c.FormValue("save_card") != ""
+	errs := views.FieldErrors{}
+	if raw := c.FormValue("saved_card"); raw != "" && raw != "0" && in.Mode == payment.ModeDirect {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || !loggedIn {
+			errs["saved_card"] = "Choose one of your saved cards or a new card."
+		}
+		in.SavedCardID = id
+	}
+	in.Normalize()
+	// What goes back into the form: never the card number or CVV.
+	form := views.CheckoutForm{Name: in.Name, Email: in.Email, Phone: in.Phone, Address: in.Address, Country: in.Country,
+		CardExpiry: in.Card.Expiry, SaveCard: in.SaveCard, SavedCard: in.SavedCardID, Mode: in.Mode}
+	for k, v := range in.Validate(time.Now(), countryCodes, h.modes) {
+		errs[k] = v
+	}
+	if len(errs) > 0 {
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, errs, "Please correct the fields marked below.", lines)
+	}
+	req := payment.StartRequest{CheckoutKey: c.FormValue("checkout_key"), CartID: h.sessions.Get(c).CartID, Input: in, Lines: lines}
+	if loggedIn {
+		req.Customer = &cust
+	}
+	res, err := h.pay.Start(h.ctx(c), req)
+	var declined *payment.DeclinedError
+	switch {
+	case errors.Is(err, payment.ErrSavedCardNotFound):
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, views.FieldErrors{"saved_card": "Choose one of your saved cards or a new card."}, "", lines)
+	case errors.Is(err, payment.ErrAmountTooLarge):
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, nil, "This order is larger than a card payment allows. Remove some items.", lines)
+	case errors.As(err, &declined):
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, nil, declined.Message+" No money was taken.", lines)
+	case errors.Is(err, payment.ErrGatewayUnavailable):
+		return h.renderCheckout(c, http.StatusServiceUnavailable, form, nil, "We could not reach the payment gateway. No money was taken; please try again in a moment.", lines)
+	case err != nil:
+		return err
+	}
+	s := h.sessions.Get(c)
+	s.RememberOrder(res.Order.ID)
+	if err := h.sessions.Save(c, s); err != nil {
+		return err
+	}
+	if res.RedirectURL != "" {
+		return c.Redirect(http.StatusSeeOther, res.RedirectURL)
+	}
+	return c.Redirect(http.StatusSeeOther, payment.ReceiptPath(res.Order))
+}
+
+// ThreeDSReturn handles the browser's return from 3-D Secure on the success
+// or failed callback URL. It often comes as a cross-site POST without our
+// cookie: the order is found by the unguessable reference in the URL alone.
+func (h *Handler) ThreeDSReturn(passed bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		o, err := h.pay.CompleteThreeDS(h.ctx(c), c.Param("ref"), passed)
+		if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, payment.ReceiptPath(o))
+	}
+}
+
+func (h *Handler) flashRedirect(c echo.Context, to, msg string) error {
+	s := h.sessions.Get(c)
+	s.Flash = msg
+	if err := h.sessions.Save(c, s); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// expiryText turns MMYY into MM/YY for display.
+func expiryText(mmyy string) string {
+	if len(mmyy) != 4 {
+		return mmyy
+	}
+	return mmyy[:2] + "/" + mmyy[2:]
+}

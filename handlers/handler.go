@@ -1,0 +1,124 @@
+// Package handlers is the HTTP layer: it parses requests, calls the store or
+// the payment flow, and renders a view or redirects. No payment rules here.
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"doku-checkout/doku"
+	"doku-checkout/payment"
+	"doku-checkout/static"
+	"doku-checkout/store"
+	"doku-checkout/views"
+)
+
+// NotificationVerifier checks a DOKU notification's signature and decodes it.
+type NotificationVerifier interface {
+	VerifyNotification(h http.Header, target string, body []byte) (*doku.Notification, error)
+}
+
+// Config holds the HTTP layer's settings.
+type Config struct {
+	// Modes are the enabled payment modes: payment.ModeDirect, payment.ModeHosted or both.
+	Modes []string
+	// SecureCookies marks cookies Secure (the app is served over TLS).
+	SecureCookies bool
+	// LoginPerMinute and CheckoutPerMinute bound attempts per client address.
+	LoginPerMinute, CheckoutPerMinute float64
+	// FormActionOrigins are the origins the checkout form may lead to (DOKU's
+	// 3DS and Checkout pages), for the Content-Security-Policy.
+	FormActionOrigins []string
+}
+
+// NotificationPath is where DOKU posts notifications; the merchant registers
+// PUBLIC_URL + this path in DOKU's Back Office.
+const NotificationPath = "/notifications/doku"
+
+// Handler serves every route of the app.
+type Handler struct {
+	store    *store.Store
+	pay      *payment.Service
+	verifier NotificationVerifier
+	sessions *Sessions
+	cfg      Config
+	log      *slog.Logger
+	modes    map[string]bool
+}
+
+// New returns a Handler with explicit dependencies.
+func New(st *store.Store, pay *payment.Service, verifier NotificationVerifier, sessions *Sessions, cfg Config, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	modes := map[string]bool{}
+	for _, m := range cfg.Modes {
+		modes[m] = true
+	}
+	return &Handler{store: st, pay: pay, verifier: verifier, sessions: sessions, cfg: cfg, log: log, modes: modes}
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a component with status, buffered so a failing template
+// never leaves half a page.
+func render(c echo.Context, status int, comp templ.Component) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// page fills what the layout needs from the request and session.
+func (h *Handler) page(c echo.Context, title string) views.Page {
+	s := h.sessions.Get(c)
+	p := views.Page{Title: title, StaticPrefix: "/static/" + static.Version + "/"}
+	if tok, ok := c.Get("csrf").(string); ok {
+		p.CSRF = tok
+	}
+	if s.CustomerID != 0 {
+		if cust, err := h.customer(c); err == nil {
+			p.UserEmail = cust.Email
+		}
+	}
+	if s.CartID != "" {
+		if lines, err := h.store.CartLines(c.Request().Context(), s.CartID); err == nil {
+			for _, l := range lines {
+				p.CartCount += l.Quantity
+			}
+		}
+	}
+	if s.Flash != "" {
+		p.Flash = s.Flash
+		s.Flash = ""
+		h.sessions.Save(c, s)
+	}
+	return p
+}
+
+// customer returns the logged-in customer, or store.ErrNotFound for a guest.
+func (h *Handler) customer(c echo.Context) (store.Customer, error) {
+	if cust, ok := c.Get("customer").(store.Customer); ok {
+		return cust, nil
+	}
+	s := h.sessions.Get(c)
+	if s.CustomerID == 0 {
+		return store.Customer{}, store.ErrNotFound
+	}
+	cust, err := h.store.CustomerByID(c.Request().Context(), s.CustomerID)
+	if err == nil {
+		c.Set("customer", cust)
+	}
+	return cust, err
+}
+
+func (h *Handler) ctx(c echo.Context) context.Context { return c.Request().Context() }

@@ -1,0 +1,133 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+)
+
+// Routes registers every route of the app, with its middleware, on e.
+func (h *Handler) Routes(e *echo.Echo) {
+	e.HTTPErrorHandler = h.HTTPErrorHandler
+	e.Use(middleware.Recover())
+	e.Use(middleware.RequestID())
+	e.Use(h.requestLog)
+	e.Use(middleware.BodyLimit("64K"))
+	e.Use(h.securityHeaders)
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		// The two doors outsiders call carry no cookie and no token: the 3DS
+		// return is found by its unguessable order reference, a notification
+		// by its verified signature.
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/checkout/3ds/") || p == NotificationPath || p == "/healthz" || strings.HasPrefix(p, "/static/")
+		},
+		TokenLookup:    "form:csrf",
+		ContextKey:     "csrf",
+		CookieName:     "dc_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   h.cfg.SecureCookies,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
+		},
+	}))
+
+	e.GET("/healthz", h.Health)
+	e.GET("/static/:version/*", h.Static)
+
+	e.GET("/", h.Catalog)
+	e.POST("/cart/items", h.AddToCart)
+	e.GET("/cart", h.Cart)
+	e.POST("/cart/items/:id", h.UpdateCartItem)
+
+	e.GET("/checkout", h.CheckoutForm)
+	e.POST("/checkout", h.Checkout, h.limit(h.cfg.CheckoutPerMinute, "Too many payment attempts from your connection. Wait a minute, then try again."))
+	e.GET("/checkout/3ds/:ref/success", h.ThreeDSReturn(true))
+	e.POST("/checkout/3ds/:ref/success", h.ThreeDSReturn(true))
+	e.GET("/checkout/3ds/:ref/failed", h.ThreeDSReturn(false))
+	e.POST("/checkout/3ds/:ref/failed", h.ThreeDSReturn(false))
+	e.POST(NotificationPath, h.Notification)
+
+	e.GET("/orders/:invoice", h.Receipt)
+	e.GET("/orders", h.Orders, h.requireLogin)
+	e.GET("/account/cards", h.Cards, h.requireLogin)
+	e.POST("/account/cards/:id/delete", h.DeleteCard, h.requireLogin)
+
+	e.GET("/register", h.RegisterForm)
+	e.POST("/register", h.Register, h.limit(h.cfg.LoginPerMinute, "Too many attempts from your connection. Wait a minute, then try again."))
+	e.GET("/login", h.LoginForm)
+	e.POST("/login", h.Login, h.limit(h.cfg.LoginPerMinute, "Too many login attempts from your connection. Wait a minute, then try again."))
+	e.POST("/logout", h.Logout)
+}
+
+// limit is a per-client-address rate limiter; perMinute <= 0 disables it.
+func (h *Handler) limit(perMinute float64, message string) echo.MiddlewareFunc {
+	if perMinute <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	burst := max(1, int(perMinute/6))
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(perMinute / 60), Burst: burst, ExpiresIn: 10 * time.Minute,
+		}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", "60")
+			return echo.NewHTTPError(http.StatusTooManyRequests, message)
+		},
+	})
+}
+
+// requireLogin sends a guest to the login page, then back.
+func (h *Handler) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := h.customer(c); err != nil {
+			return c.Redirect(http.StatusSeeOther, "/login?next="+c.Request().URL.Path)
+		}
+		return next(c)
+	}
+}
+
+// securityHeaders sets the headers every page gets; the card page is
+// stricter still (see CheckoutForm).
+func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	formAction := "'self'"
+	for _, o := range h.cfg.FormActionOrigins {
+		formAction += " " + o
+	}
+	csp := "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
+		"base-uri 'none'; frame-ancestors 'none'; form-action " + formAction
+	return func(c echo.Context) error {
+		hd := c.Response().Header()
+		hd.Set("Content-Security-Policy", csp)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if h.cfg.SecureCookies {
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// strictCardPage tightens the policy on the page where a card is typed:
+// nothing but our own stylesheet and images may load, nothing is cached.
+func (h *Handler) strictCardPage(c echo.Context) {
+	formAction := "'self'"
+	for _, o := range h.cfg.FormActionOrigins {
+		formAction += " " + o
+	}
+	hd := c.Response().Header()
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "+
+		"base-uri 'none'; frame-ancestors 'none'; form-action "+formAction)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Referrer-Policy", "no-referrer")
+}

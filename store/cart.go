@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// MaxQuantity is the most of one product a cart line holds.
+const MaxQuantity = 99
+
+// CartLine is a cart item priced from the catalog at read time.
+type CartLine struct {
+	ProductID int64
+	Name      string
+	PriceIDR  int64
+	Quantity  int
+}
+
+// CreateCart stores a new empty cart under id.
+func (s *Store) CreateCart(ctx context.Context, id string) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO carts (id, created_at) VALUES (?, ?)`, id, s.now().Unix()); err != nil {
+		return fmt.Errorf("store: create cart: %w", err)
+	}
+	return nil
+}
+
+// CartLines returns the lines of a cart with current catalog prices.
+func (s *Store) CartLines(ctx context.Context, cartID string) ([]CartLine, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT p.id, p.name, p.price_idr, ci.quantity
+		FROM cart_items ci JOIN products p ON p.id = ci.product_id
+		WHERE ci.cart_id = ? AND p.active = 1
+		ORDER BY p.id`, cartID)
+	if err != nil {
+		return nil, fmt.Errorf("store: cart lines: %w", err)
+	}
+	defer rows.Close()
+	var out []CartLine
+	for rows.Next() {
+		var l CartLine
+		if err := rows.Scan(&l.ProductID, &l.Name, &l.PriceIDR, &l.Quantity); err != nil {
+			return nil, fmt.Errorf("store: scan cart line: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// AddToCart adds quantity of a product, capping the line at MaxQuantity.
+func (s *Store) AddToCart(ctx context.Context, cartID string, productID int64, quantity int) error {
+	if _, err := s.w.ExecContext(ctx, `
+		INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, MIN(?, ?))
+		ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)`,
+		cartID, productID, quantity, MaxQuantity, MaxQuantity); err != nil {
+		return fmt.Errorf("store: add to cart: %w", err)
+	}
+	return nil
+}
+
+// SetCartQuantity sets a line's quantity; 0 removes it.
+func (s *Store) SetCartQuantity(ctx context.Context, cartID string, productID int64, quantity int) error {
+	var err error
+	if quantity == 0 {
+		_, err = s.w.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ? AND product_id = ?`, cartID, productID)
+	} else {
+		_, err = s.w.ExecContext(ctx, `
+			INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, ?)
+			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`,
+			cartID, productID, quantity)
+	}
+	if err != nil {
+		return fmt.Errorf("store: set cart quantity: %w", err)
+	}
+	return nil
+}
+
+// ClearCart empties a cart.
+func (s *Store) ClearCart(ctx context.Context, cartID string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ?`, cartID); err != nil {
+		return fmt.Errorf("store: clear cart: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Status is an order's state. The machine (owned by package payment):
+//
+//	CREATED → AWAITING_3DS → CHARGING → SUCCESS | FAILED | PENDING   (direct)
+//	CREATED → AWAITING_PAYMENT → SUCCESS | FAILED                    (hosted)
+//	PENDING → SUCCESS | FAILED                                       (reconciliation)
+//
+// SUCCESS and FAILED are final: nothing moves an order out of them.
+type Status string
+
+// Order states.
+const (
+	StatusCreated         Status = "CREATED"
+	StatusAwaiting3DS     Status = "AWAITING_3DS"
+	StatusAwaitingPayment Status = "AWAITING_PAYMENT"
+	StatusCharging        Status = "CHARGING"
+	StatusPending         Status = "PENDING"
+	StatusSuccess         Status = "SUCCESS"
+	StatusFailed          Status = "FAILED"
+)
+
+// Final reports whether s can no longer change.
+func (s Status) Final() bool { return s == StatusSuccess || s == StatusFailed }
+
+// Order modes.
+const (
+	ModeDirect = "direct"
+	ModeHosted = "hosted"
+)
+
+// OrderLine is a snapshot of a cart line taken when the order was created.
+type OrderLine struct {
+	ProductID int64
+	Name      string
+	PriceIDR  int64
+	Quantity  int
+}
+
+// Order is a checkout attempt. It holds the masked card only.
+type Order struct {
+	ID               int64
+	Invoice          string
+	Ref              string
+	CheckoutKey      string
+	CustomerID       int64 // 0 for a guest
+	CartID           string
+	Mode             string
+	Status           Status
+	AmountIDR        int64
+	Name             string
+	Email            string
+	Phone            string
+	Address          string
+	Country          string
+	CardMasked       string
+	CardBrand        string
+	CardExpiry       string
+	CardToken        string
+	SaveCard         bool
+	ThreeDSRequestID string
+	AuthID           string
+	AuthURL          string
+	ChargeRequestID  string
+	PaymentURL       string
+	ApprovalCode     string
+	ResponseCode     string
+	ResponseMessage  string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	NextCheckAt      time.Time // zero when no check is due
+	CheckAttempts    int
+	Lines            []OrderLine
+}
+
+// CreateOrder writes the order, its lines and its first event in one
+// transaction. ErrDuplicate when the checkout key was used already.
+func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
+	now := s.now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: create order: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO orders (invoice, ref, checkout_key, customer_id, cart_id, mode, status, amount_idr,
+			name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
+			threeds_request_id, charge_request_id, created_at, updated_at, next_check_at)
+		VALUES (?, ?, NULLIF(?, ''), NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))`,
+		o.Invoice, o.Ref, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
+		o.Name, o.Email, o.Phone, o.Address, o.Country, o.CardMasked, o.CardBrand, o.CardExpiry, o.CardToken, o.SaveCard,
+		o.ThreeDSRequestID, o.ChargeRequestID, now.UnixMilli(), now.UnixMilli(), unixMilliOrZero(o.NextCheckAt))
+	if isUnique(err) {
+		return ErrDuplicate
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert order: %w", err)
+	}
+	if o.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("store: order id: %w", err)
+	}
+	for _, l := range o.Lines {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO order_lines (order_id, product_id, name, price_idr, quantity) VALUES (?, ?, ?, ?, ?)`,
+			o.ID, l.ProductID, l.Name, l.PriceIDR, l.Quantity); err != nil {
+			return fmt.Errorf("store: insert order line: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES (?, '', ?, 'created', ?)`,
+		o.ID, o.Status, now.UnixMilli()); err != nil {
+		return fmt.Errorf("store: insert order event: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit order: %w", err)
+	}
+	o.CreatedAt, o.UpdatedAt = now, now
+	return nil
+}
+
+// Change is one transition: the new state and the fields it records.
+// An empty string or zero time leaves that column as it is.
+type Change struct {
+	To               Status
+	Reason           string
+	ThreeDSRequestID string
+	AuthID           string
+	AuthURL          string
+	ChargeRequestID  string
+	PaymentURL       string
+	CardMasked       string
+	CardBrand        string
+	ApprovalCode     string
+	ResponseCode     string
+	ResponseMessage  string
+	NextCheckAt      time.Time
+}
+
+// Transition moves order id to ch.To only if its current state is one of
+// from, and reports whether it did. The check and the write are one UPDATE
+// inside one write transaction, so two requests can never both make the same
+// move (e.g. both start charging). Reaching SUCCESS also empties the cart the
+// order came from. A final state ends any scheduled check.
+func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Change) (bool, error) {
+	if len(from) == 0 {
+		return false, errors.New("store: transition without a from state")
+	}
+	now := s.now().UnixMilli()
+	var next any
+	if !ch.NextCheckAt.IsZero() {
+		next = ch.NextCheckAt.UnixMilli()
+	}
+	tx, err := s.w.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock is ours from here
+	if err != nil {
+		return false, fmt.Errorf("store: transition: %w", err)
+	}
+	defer tx.Rollback()
+	var prev Status
+	var cartID string
+	err = tx.QueryRowContext(ctx, `SELECT status, cart_id FROM orders WHERE id = ?`, id).Scan(&prev, &cartID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, ErrNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: transition order %d: %w", id, err)
+	}
+	if !slices.Contains(from, prev) {
+		return false, nil
+	}
+	res, err := tx.ExecContext(ctx, `
+		UPDATE orders SET
+			status             = ?,
+			threeds_request_id = COALESCE(NULLIF(?, ''), threeds_request_id),
+			auth_id            = COALESCE(NULLIF(?, ''), auth_id),
+			auth_url           = COALESCE(NULLIF(?, ''), auth_url),
+			charge_request_id  = COALESCE(NULLIF(?, ''), charge_request_id),
+			payment_url        = COALESCE(NULLIF(?, ''), payment_url),
+			card_masked        = COALESCE(NULLIF(?, ''), card_masked),
+			card_brand         = COALESCE(NULLIF(?, ''), card_brand),
+			approval_code      = COALESCE(NULLIF(?, ''), approval_code),
+			response_code      = COALESCE(NULLIF(?, ''), response_code),
+			response_message   = COALESCE(NULLIF(?, ''), response_message),
+			next_check_at      = CASE WHEN ? THEN NULL ELSE COALESCE(?, next_check_at) END,
+			updated_at         = ?
+		WHERE id = ? AND status = ?`,
+		ch.To, ch.ThreeDSRequestID, ch.AuthID, ch.AuthURL, ch.ChargeRequestID, ch.PaymentURL,
+		ch.CardMasked, ch.CardBrand, ch.ApprovalCode, ch.ResponseCode, ch.ResponseMessage,
+		ch.To.Final(), next, now, id, prev)
+	if err != nil {
+		return false, fmt.Errorf("store: transition order %d to %s: %w", id, ch.To, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)`,
+		id, prev, ch.To, ch.Reason, now); err != nil {
+		return false, fmt.Errorf("store: order event: %w", err)
+	}
+	if ch.To == StatusSuccess && cartID != "" {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ?`, cartID); err != nil {
+			return false, fmt.Errorf("store: empty paid cart: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("store: commit transition: %w", err)
+	}
+	return true, nil
+}
+
+// ScheduleCheck sets when an open order is next checked with DOKU.
+func (s *Store) ScheduleCheck(ctx context.Context, id int64, at time.Time, attempts int) error {
+	if _, err := s.w.ExecContext(ctx, `
+		UPDATE orders SET next_check_at = ?, check_attempts = ?
+		WHERE id = ? AND status NOT IN ('SUCCESS', 'FAILED')`, at.UnixMilli(), attempts, id); err != nil {
+		return fmt.Errorf("store: schedule check: %w", err)
+	}
+	return nil
+}
+
+// DueChecks returns open orders whose check time has come, oldest first.
+func (s *Store) DueChecks(ctx context.Context, now time.Time, limit int) ([]Order, error) {
+	return s.orders(ctx, `WHERE next_check_at IS NOT NULL AND next_check_at <= ?
+		AND status NOT IN ('SUCCESS', 'FAILED') ORDER BY next_check_at LIMIT ?`, now.UnixMilli(), limit)
+}
+
+// OrderByRef finds an order by its unguessable reference.
+func (s *Store) OrderByRef(ctx context.Context, ref string) (Order, error) {
+	return s.order(ctx, `WHERE ref = ?`, ref)
+}
+
+// OrderByInvoice finds an order by invoice number.
+func (s *Store) OrderByInvoice(ctx context.Context, invoice string) (Order, error) {
+	return s.order(ctx, `WHERE invoice = ?`, invoice)
+}
+
+// OrderByCheckoutKey finds the order a checkout form created.
+func (s *Store) OrderByCheckoutKey(ctx context.Context, key string) (Order, error) {
+	return s.order(ctx, `WHERE checkout_key = ?`, key)
+}
+
+// OrderByID finds an order by id.
+func (s *Store) OrderByID(ctx context.Context, id int64) (Order, error) {
+	return s.order(ctx, `WHERE id = ?`, id)
+}
+
+// OrdersByCustomer lists a customer's orders, newest first, without lines.
+func (s *Store) OrdersByCustomer(ctx context.Context, customerID int64) ([]Order, error) {
+	return s.orders(ctx, `WHERE customer_id = ? ORDER BY id DESC LIMIT 200`, customerID)
+}
+
+func (s *Store) order(ctx context.Context, where string, arg any) (Order, error) {
+	list, err := s.orders(ctx, where, arg)
+	if err != nil {
+		return Order{}, err
+	}
+	if len(list) == 0 {
+		return Order{}, ErrNotFound
+	}
+	o := list[0]
+	if o.Lines, err = s.orderLines(ctx, o.ID); err != nil {
+		return Order{}, err
+	}
+	return o, nil
+}
+
+const orderColumns = `id, invoice, ref, COALESCE(checkout_key, ''), COALESCE(customer_id, 0), cart_id, mode, status,
+	amount_idr, name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
+	threeds_request_id, auth_id, auth_url, charge_request_id, payment_url, approval_code, response_code,
+	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts`
+
+func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: orders: %w", err)
+	}
+	defer rows.Close()
+	var out []Order
+	for rows.Next() {
+		var o Order
+		var created, updated, next int64
+		if err := rows.Scan(&o.ID, &o.Invoice, &o.Ref, &o.CheckoutKey, &o.CustomerID, &o.CartID, &o.Mode, &o.Status,
+			&o.AmountIDR, &o.Name, &o.Email, &o.Phone, &o.Address, &o.Country, &o.CardMasked, &o.CardBrand,
+			&o.CardExpiry, &o.CardToken, &o.SaveCard, &o.ThreeDSRequestID, &o.AuthID, &o.AuthURL,
+			&o.ChargeRequestID, &o.PaymentURL, &o.ApprovalCode, &o.ResponseCode, &o.ResponseMessage,
+			&created, &updated, &next, &o.CheckAttempts); err != nil {
+			return nil, fmt.Errorf("store: scan order: %w", err)
+		}
+		o.CreatedAt, o.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)
+		if next != 0 {
+			o.NextCheckAt = time.UnixMilli(next)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) orderLines(ctx context.Context, orderID int64) ([]OrderLine, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT product_id, name, price_idr, quantity FROM order_lines WHERE order_id = ? ORDER BY rowid`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("store: order lines: %w", err)
+	}
+	defer rows.Close()
+	var out []OrderLine
+	for rows.Next() {
+		var l OrderLine
+		if err := rows.Scan(&l.ProductID, &l.Name, &l.PriceIDR, &l.Quantity); err != nil {
+			return nil, fmt.Errorf("store: scan order line: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// Event is one recorded state change.
+type Event struct {
+	From, To Status
+	Reason   string
+	At       time.Time
+}
+
+// OrderEvents lists an order's state changes in order.
+func (s *Store) OrderEvents(ctx context.Context, orderID int64) ([]Event, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT from_status, to_status, reason, at FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("store: order events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&e.From, &e.To, &e.Reason, &at); err != nil {
+			return nil, fmt.Errorf("store: scan event: %w", err)
+		}
+		e.At = time.UnixMilli(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func unixMilliOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
