@@ -115,9 +115,11 @@ func (s *Server) charge(req *apiRequest) apiResponse {
 		a.used = true
 	}
 	tx := s.execute(st, sp)
-	body := chargeBodyFor(tx, tx.final)
-	if tx.status == statusPending && tx.card.behavior() != behaviorSlow {
-		body = chargeBodyFor(tx, tx.view())
+	slow := tx.status == statusPending && tx.card.behavior() == behaviorSlow
+	body := chargeBodyFor(tx, tx.view())
+	if slow {
+		// The slow card answers only once it has settled.
+		body = chargeBodyFor(tx, tx.final)
 	}
 	s.mu.Unlock()
 
@@ -128,7 +130,7 @@ func (s *Server) charge(req *apiRequest) apiResponse {
 	case behaviorBadSignature:
 		resp.badSignature = true
 	case behaviorSlow:
-		if tx.status == statusPending {
+		if slow {
 			resp.wait = s.cfg.SlowDelay
 			resp.release = func() { s.settle(tx) }
 			return resp

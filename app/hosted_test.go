@@ -1,0 +1,185 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"doku-checkout/doku"
+	"doku-checkout/store"
+)
+
+// heldNotifications stands between the sandbox and the app: it keeps each
+// notification until released, then forwards it byte for byte. Its path is
+// the app's notification path, so the sandbox's signature still verifies.
+type heldNotifications struct {
+	srv     *httptest.Server
+	appURL  string
+	release chan struct{}
+	got     chan struct{}
+}
+
+func holdNotifications(t *testing.T, app *testApp) *heldNotifications {
+	h := &heldNotifications{appURL: app.URL, release: make(chan struct{}), got: make(chan struct{}, 16)}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		h.got <- struct{}{}
+		<-h.release
+		req, _ := http.NewRequest(http.MethodPost, h.appURL+r.URL.Path, bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(func() {
+		select {
+		case <-h.release:
+		default:
+			close(h.release)
+		}
+		h.srv.Close()
+	})
+	app.Sandbox.SetNotificationURL(h.srv.URL + "/notifications/doku")
+	return h
+}
+
+func (h *heldNotifications) waitArrived(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sandbox sent no notification")
+	}
+}
+
+// payHosted goes from /checkout to DOKU Checkout's page, pays there with
+// fields, passes the OTP and returns to the callback_url.
+func (s *shopper) payHosted(fields url.Values, pageFields url.Values) *shopper {
+	s.t.Helper()
+	s.checkout(fields)
+	if !strings.Contains(s.resp.Request.URL.Path, "checkout") || s.resp.Request.URL.Host == strings.TrimPrefix(s.app.URL, "http://") {
+		s.t.Fatalf("not on DOKU Checkout's page: %d %s\n%s", s.resp.StatusCode, s.resp.Request.URL, s.body)
+	}
+	s.submit("form", pageFields)
+	return s.otp("123456")
+}
+
+// Issue 5: the first hosted payment saves the card; the return before the
+// notification shows PENDING, the receipt after it; the next payment offers
+// the card on DOKU's page and on ours, where it pays host-to-host by token.
+func TestHostedPaymentSavesCardAndSettlesByNotification(t *testing.T) {
+	app := startApp(t, map[string]string{"PAYMENT_MODE": "direct,hosted"})
+	held := holdNotifications(t, app)
+	s := newShopper(t, app)
+	register(t, s, "wayan@example.com")
+	s.addToCart("6", "1") // Wayang, Rp 1.250.000
+
+	fields := contact()
+	fields.Set("mode", "hosted")
+	s.checkout(fields)
+	if !strings.Contains(s.body, "Rp 1.250.000") || s.doc.Find("#save-card").Length() != 1 {
+		t.Fatalf("DOKU Checkout page lacks the amount or the save-card box (customer.id not sent?):\n%s", s.body)
+	}
+	ctx := context.Background()
+	invoice := s.doc.Find(`[data-testid="invoice"]`).Text()
+	o, err := app.Store.OrderByInvoice(ctx, invoice)
+	if err != nil || o.Status != store.StatusAwaitingPayment || o.Mode != store.ModeHosted {
+		t.Fatalf("order before paying = %+v, %v; want AWAITING_PAYMENT hosted", o, err)
+	}
+	s.submit("form", url.Values{"card_number": {"4111111111111111"}, "card_expiry": {"1230"}, "card_cvv": {"737"}, "save_card": {"1"}}).otp("123456")
+	held.waitArrived(t)
+
+	// Back on our receipt before the notification: the return proves nothing.
+	if !strings.HasPrefix(s.path(), "/orders/"+invoice) {
+		t.Fatalf("callback landed on %s, want the receipt of %s", s.path(), invoice)
+	}
+	if got := s.text("order-status"); got != "PENDING" {
+		t.Fatalf("receipt before the notification = %q, want PENDING", got)
+	}
+	close(held.release)
+	s.waitStatus("SUCCESS", 10*time.Second)
+	if n := app.Sandbox.ChargeCount(invoice); n != 1 {
+		t.Errorf("charges = %d, want 1", n)
+	}
+	s.get("/account/cards")
+	if s.count("saved-card") != 1 || !strings.Contains(s.text("saved-card"), "1111") {
+		t.Fatalf("saved cards after a hosted payment with save: %d\n%s", s.count("saved-card"), s.body)
+	}
+
+	// Second payment on DOKU's page: the saved card is offered there.
+	s.addToCart("5", "2")
+	s.checkout(fields)
+	if n := s.doc.Find(".saved-token").Length(); n != 1 {
+		t.Fatalf("DOKU Checkout offers %d saved cards on the second payment, want 1", n)
+	}
+
+	// And from our own page: a host-to-host charge with the token.
+	s.get("/checkout")
+	id, ok := s.doc.Find(`input[name="saved_card"][value!="0"]`).Attr("value")
+	if !ok {
+		t.Fatalf("our checkout does not offer the saved card:\n%s", s.body)
+	}
+	direct := contact()
+	direct.Set("mode", "direct")
+	direct.Set("saved_card", id)
+	s.submit(`form[action="/checkout"]`, direct).otp("123456")
+	if got := s.text("order-status"); got != "SUCCESS" {
+		t.Fatalf("token payment = %q, want SUCCESS\n%s", got, s.body)
+	}
+	paid, _ := app.Store.OrderByInvoice(ctx, s.text("invoice-number"))
+	if paid.CardToken == "" || paid.Mode != store.ModeDirect || paid.AmountIDR != 60000 {
+		t.Errorf("token order = mode %s token %q amount %d; want direct, a token, 60000", paid.Mode, paid.CardToken, paid.AmountIDR)
+	}
+}
+
+// A notification whose signature does not verify changes nothing.
+func TestHostedBadSignatureNotificationChangesNothing(t *testing.T) {
+	app := startApp(t, map[string]string{"PAYMENT_MODE": "hosted"})
+	app.Sandbox.SetNotificationURL("") // only our forged notification arrives
+	s := newShopper(t, app)
+	s.addToCart("2", "1")
+	s.checkout(contact())
+	invoice := s.doc.Find(`[data-testid="invoice"]`).Text()
+	if invoice == "" {
+		t.Fatalf("not on DOKU Checkout's page:\n%s", s.body)
+	}
+	body := []byte(`{"service":{"id":"CREDIT_CARD"},"transaction":{"status":"SUCCESS","original_request_id":"x"},"order":{"invoice_number":"` + invoice + `","amount":85000}}`)
+	for name, key := range map[string]string{"wrong key": "SK-not-the-secret", "right key, other body": SandboxSecretKey} {
+		ts := time.Now().UTC().Format(doku.TimestampLayout)
+		c := doku.Components{ClientID: SandboxClientID, RequestID: "n-" + name, Timestamp: ts, Target: "/notifications/doku", Digest: doku.Digest(body)}
+		sig := doku.Sign(key, c)
+		sent := body
+		if name == "right key, other body" {
+			sent = bytes.Replace(body, []byte("85000"), []byte("85001"), 1)
+		}
+		req, _ := http.NewRequest(http.MethodPost, app.URL+"/notifications/doku", bytes.NewReader(sent))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Client-Id", SandboxClientID)
+		req.Header.Set("Request-Id", c.RequestID)
+		req.Header.Set("Request-Timestamp", ts)
+		req.Header.Set("Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s: status %d, want 401", name, resp.StatusCode)
+		}
+	}
+	o, _ := app.Store.OrderByInvoice(context.Background(), invoice)
+	if o.Status != store.StatusAwaitingPayment {
+		t.Fatalf("order after forged notifications = %s, want AWAITING_PAYMENT", o.Status)
+	}
+}
