@@ -183,3 +183,41 @@ func TestHostedBadSignatureNotificationChangesNothing(t *testing.T) {
 		t.Fatalf("order after forged notifications = %s, want AWAITING_PAYMENT", o.Status)
 	}
 }
+
+// DOKU Checkout keeps a declined link payable: a FAILED attempt must not end
+// the order, or the SUCCESS of the shopper's second card would be ignored.
+func TestHostedDeclineThenPayOnTheSameLink(t *testing.T) {
+	app := startApp(t, map[string]string{"PAYMENT_MODE": "hosted"})
+	s := newShopper(t, app)
+	s.addToCart("3", "2")
+	s.checkout(contact())
+	payURL := s.resp.Request.URL.String()
+	invoice := s.doc.Find(`[data-testid="invoice"]`).Text()
+	s.submit("form", url.Values{"card_number": {"4000000000000002"}, "card_expiry": {"1230"}, "card_cvv": {"737"}}).otp("123456")
+	ctx := context.Background()
+	o, _ := app.Store.OrderByInvoice(ctx, invoice)
+	deadline := time.Now().Add(10 * time.Second)
+	for declined := false; !declined; {
+		ev, _ := app.Store.OrderEvents(ctx, o.ID)
+		for _, e := range ev {
+			declined = declined || strings.Contains(e.Reason, "FAILED attempt")
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the declined attempt's notification was not recorded: %+v", ev)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if o, _ = app.Store.OrderByInvoice(ctx, invoice); o.Status != store.StatusAwaitingPayment {
+		t.Fatalf("after a declined attempt the order is %s, want AWAITING_PAYMENT (the link is still payable)", o.Status)
+	}
+	s.get(payReceipt(o))
+	if got := s.text("order-status"); got != "PENDING" {
+		t.Fatalf("receipt after the decline = %q, want PENDING", got)
+	}
+	s.get(payURL)
+	s.submit("form", url.Values{"card_number": {"4111111111111111"}, "card_expiry": {"1230"}, "card_cvv": {"737"}}).otp("123456")
+	s.waitStatus("SUCCESS", 10*time.Second)
+	if n := app.Sandbox.ChargeCount(invoice); n != 2 {
+		t.Errorf("charges on the link = %d, want 2 (one declined, one paid)", n)
+	}
+}

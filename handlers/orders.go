@@ -48,6 +48,13 @@ func (h *Handler) Receipt(c echo.Context) error {
 	default:
 		v.StatusMessage = "We are confirming your payment with the bank. This page refreshes by itself; you do not need to pay again."
 		v.RefreshSeconds = 3
+		if o.Status == store.StatusAwaitingPayment && o.ResponseMessage != "" {
+			// A declined attempt on DOKU Checkout: the link is still payable.
+			v.StatusMessage = "Your last attempt on the payment page was declined. You can try another card there."
+			v.ResponseText = o.ResponseMessage
+			v.RetryURL = o.PaymentURL
+			v.RefreshSeconds = 0
+		}
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.ReceiptPage(v))

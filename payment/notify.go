@@ -42,7 +42,15 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 	switch n.Transaction.Status {
 	case doku.StatusSuccess:
 		to = store.StatusSuccess
-	case doku.StatusFailed, doku.StatusExpired, doku.StatusTimeout:
+	case doku.StatusFailed:
+		to = store.StatusFailed
+		// DOKU Checkout keeps a declined link payable until it expires: the
+		// shopper may try another card on DOKU's page. Ending the order now
+		// would make us ignore the SUCCESS that can still follow.
+		if o.Mode == ModeHosted {
+			return s.noteDeclinedAttempt(ctx, o, n, source)
+		}
+	case doku.StatusExpired, doku.StatusTimeout:
 		to = store.StatusFailed
 	default:
 		return nil // still open: PENDING, REDIRECT, …
@@ -90,4 +98,18 @@ func (s *Service) SyncSavedCards(ctx context.Context, c store.Customer) error {
 		}
 	}
 	return nil
+}
+
+// noteDeclinedAttempt records a declined attempt on DOKU Checkout without
+// ending the order, which stays payable until its link expires.
+func (s *Service) noteDeclinedAttempt(ctx context.Context, o store.Order, n *doku.Notification, source string) error {
+	if o.Status != store.StatusAwaitingPayment {
+		return nil
+	}
+	ch := store.Change{To: store.StatusAwaitingPayment, Reason: source + " FAILED attempt, link still payable"}
+	if cp := n.CardPayment; cp != nil {
+		ch.ResponseCode, ch.ResponseMessage = cp.ResponseCode, cp.ResponseMessage
+	}
+	_, err := s.store.Transition(ctx, o.ID, []store.Status{store.StatusAwaitingPayment}, ch)
+	return err
 }
