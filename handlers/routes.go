@@ -13,6 +13,13 @@ import (
 // Routes registers every route of the app, with its middleware, on e.
 func (h *Handler) Routes(e *echo.Echo) {
 	e.HTTPErrorHandler = h.HTTPErrorHandler
+	// The rate limits key on the client's address. Echo's default believes
+	// any X-Forwarded-For or X-Real-IP a client sends, which buys an attacker
+	// unlimited attempts: believe X-Forwarded-For only as added by a proxy on
+	// a loopback, link-local or private address (the TLS terminator in front).
+	if e.IPExtractor == nil {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLog)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"doku-checkout/doku"
 	"doku-checkout/store"
@@ -93,8 +94,24 @@ func (s *Service) newOrder(ctx context.Context, req StartRequest) (store.Order, 
 	return o, nil
 }
 
-// resume sends a resubmitted form where its order already is.
+// resume sends a resubmitted form where its order already is. An order
+// still CREATED is being sent to DOKU by the first submission right now:
+// wait (at most CallTimeout) until it has its 3DS or Checkout page, so both
+// submissions lead the browser to the same place.
 func (s *Service) resume(ctx context.Context, o store.Order) (PaymentResult, error) {
+	deadline := time.Now().Add(s.cfg.CallTimeout)
+	for o.Status == store.StatusCreated && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return PaymentResult{}, ctx.Err()
+		case <-time.After(resumePoll):
+		}
+		cur, err := s.store.OrderByID(ctx, o.ID)
+		if err != nil {
+			return PaymentResult{}, err
+		}
+		o = cur
+	}
 	switch o.Status {
 	case store.StatusAwaiting3DS:
 		return PaymentResult{Order: o, RedirectURL: o.AuthURL}, nil
@@ -103,6 +120,9 @@ func (s *Service) resume(ctx context.Context, o store.Order) (PaymentResult, err
 	}
 	return PaymentResult{Order: o}, nil
 }
+
+// resumePoll is how often resume looks at an order still being created.
+const resumePoll = 20 * time.Millisecond
 
 // startThreeDS asks DOKU for the 3-D Secure challenge. No money moves at
 // this step, so any failure simply ends the order as FAILED.
