@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -315,7 +316,6 @@ func TestThreeDSReturnRacesNotification(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := notificationBody(o.Invoice, o.AmountIDR, "SUCCESS", "")
 		c := app.client(nil)
 		fire(copies, func(i int) {
 			resp, err := c.Post(ret, "application/x-www-form-urlencoded", nil)
@@ -328,6 +328,11 @@ func TestThreeDSReturnRacesNotification(t *testing.T) {
 				t.Errorf("return %d: status %d, want 303", i, resp.StatusCode)
 			}
 		}, func(i int) {
+			// DOKU notifies only about a charge it received, so a real
+			// notification names our charge's Request-Id: it exists from the
+			// moment the order is CHARGING, and races the charge's answer.
+			rid := app.waitChargeRequestID(t, o.ID, 10*time.Second)
+			body := notificationBody(o.Invoice, o.AmountIDR, "SUCCESS", rid)
 			if code, err := app.tryNotify(body, app.Config.SecretKey); err != nil || code != http.StatusOK {
 				t.Errorf("notification %d: %d %v, want 200", i, code, err)
 			}
@@ -363,4 +368,20 @@ func fire(n int, fns ...func(i int)) {
 	}
 	close(start)
 	wg.Wait()
+}
+
+// waitChargeRequestID polls until the order has its charge Request-Id.
+func (a *testApp) waitChargeRequestID(t *testing.T, id int64, within time.Duration) string {
+	deadline := time.Now().Add(within)
+	for {
+		o, err := a.Store.OrderByID(context.Background(), id)
+		if err == nil && o.ChargeRequestID != "" {
+			return o.ChargeRequestID
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("order %d got no charge Request-Id within %s", id, within)
+			return ""
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }

@@ -114,6 +114,8 @@ func (h *Handler) Checkout(c echo.Context) error {
 	switch {
 	case errors.Is(err, payment.ErrSavedCardNotFound):
 		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, views.FieldErrors{"saved_card": "Choose one of your saved cards or a new card."}, "", lines)
+	case errors.Is(err, payment.ErrCheckoutKeyUsed):
+		return h.renderCheckout(c, http.StatusConflict, form, nil, "This form was already used for another order. Check your details and pay again.", lines)
 	case errors.Is(err, payment.ErrAmountTooLarge):
 		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, nil, "This order is larger than a card payment allows. Remove some items.", lines)
 	case errors.As(err, &declined):

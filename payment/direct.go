@@ -25,7 +25,7 @@ type StartRequest struct {
 func (s *Service) Start(ctx context.Context, req StartRequest) (PaymentResult, error) {
 	if req.CheckoutKey != "" {
 		if o, err := s.store.OrderByCheckoutKey(ctx, req.CheckoutKey); err == nil {
-			return s.resume(ctx, o)
+			return s.resumeOwn(ctx, o, req)
 		}
 	}
 	o, err := s.newOrder(ctx, req)
@@ -37,7 +37,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (PaymentResult, e
 		if err != nil {
 			return PaymentResult{}, fmt.Errorf("payment: find resubmitted order: %w", err)
 		}
-		return s.resume(ctx, existing)
+		return s.resumeOwn(ctx, existing, req)
 	} else if err != nil {
 		return PaymentResult{}, err
 	}
@@ -92,6 +92,22 @@ func (s *Service) newOrder(ctx context.Context, req StartRequest) (store.Order, 
 		o.ThreeDSRequestID = s.newID()
 	}
 	return o, nil
+}
+
+// ErrCheckoutKeyUsed: a checkout form's key belongs to another cart's order.
+var ErrCheckoutKeyUsed = errors.New("payment: checkout form already used")
+
+// resumeOwn resumes the order a checkout key made, but only for the cart
+// and customer that made it: the key alone opens nothing.
+func (s *Service) resumeOwn(ctx context.Context, o store.Order, req StartRequest) (PaymentResult, error) {
+	var customerID int64
+	if req.Customer != nil {
+		customerID = req.Customer.ID
+	}
+	if o.CartID != req.CartID || o.CustomerID != customerID {
+		return PaymentResult{}, ErrCheckoutKeyUsed
+	}
+	return s.resume(ctx, o)
 }
 
 // resume sends a resubmitted form where its order already is. An order
@@ -310,6 +326,9 @@ func (s *Service) finish(ctx context.Context, o store.Order, to store.Status, ch
 	}
 	if ok {
 		s.log.Info("payment: order final", "invoice", o.Invoice, "status", to, "reason", ch.Reason)
+	} else if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && cur.Status.Final() && cur.Status != to {
+		// Never moved, but a person must look: DOKU said two things.
+		s.log.Error("payment: final order contradicted", "invoice", o.Invoice, "order", cur.Status, "now", to, "reason", ch.Reason)
 	}
 	return ok
 }

@@ -9,6 +9,12 @@ import (
 	"doku-checkout/store"
 )
 
+// Where a transaction status came from.
+const (
+	sourceNotification = "notification"
+	sourceStatusCheck  = "status check"
+)
+
 // ErrMismatch: a notification or status answer names an amount or charge
 // that is not the order's. It is refused, and changes nothing.
 var ErrMismatch = errors.New("payment: notification does not match the order")
@@ -21,7 +27,7 @@ func (s *Service) ApplyNotification(ctx context.Context, n *doku.Notification) (
 	if err != nil {
 		return store.Order{}, err
 	}
-	if err := s.settle(ctx, o, n, "notification"); err != nil {
+	if err := s.settle(ctx, o, n, sourceNotification); err != nil {
 		return o, err
 	}
 	return s.store.OrderByID(ctx, o.ID)
@@ -34,7 +40,12 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		s.log.Warn("payment: amount mismatch", "source", source, "invoice", o.Invoice, "got", n.Order.Amount, "want", o.AmountIDR)
 		return fmt.Errorf("%w: amount %d, order %d", ErrMismatch, n.Order.Amount, o.AmountIDR)
 	}
-	if rid := n.Transaction.OriginalRequestID; o.Mode == ModeDirect && o.ChargeRequestID != "" && rid != "" && rid != o.ChargeRequestID {
+	// A notification about a direct order must name our charge: one that
+	// names none (or another) could otherwise end an order whose charge is
+	// still in flight. A status answer comes from our own signed call and
+	// is looked up by invoice, so it may leave the id out.
+	if rid := n.Transaction.OriginalRequestID; o.Mode == ModeDirect && o.ChargeRequestID != "" &&
+		rid != o.ChargeRequestID && (rid != "" || source == sourceNotification) {
 		s.log.Warn("payment: charge request id mismatch", "source", source, "invoice", o.Invoice)
 		return fmt.Errorf("%w: request id", ErrMismatch)
 	}

@@ -49,7 +49,7 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	st, err := s.gw.Status(cctx, o.Invoice)
 	cancel()
 	if err == nil {
-		if err := s.settle(ctx, o, st, "status check"); err != nil {
+		if err := s.settle(ctx, o, st, sourceStatusCheck); err != nil {
 			s.log.Warn("payment: status check refused", "invoice", o.Invoice, "err", err)
 		} else if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && cur.Status.Final() {
 			return
