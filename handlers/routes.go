@@ -104,12 +104,8 @@ func (h *Handler) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 // securityHeaders sets the headers every page gets; the card page is
 // stricter still (see CheckoutForm).
 func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	formAction := "'self'"
-	for _, o := range h.cfg.FormActionOrigins {
-		formAction += " " + o
-	}
 	csp := "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
-		"base-uri 'none'; frame-ancestors 'none'; form-action " + formAction
+		"base-uri 'none'; frame-ancestors 'none'; form-action " + h.formAction()
 	return func(c echo.Context) error {
 		hd := c.Response().Header()
 		hd.Set("Content-Security-Policy", csp)
@@ -128,13 +124,15 @@ func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // strictCardPage tightens the policy on the page where a card is typed:
 // nothing but our own stylesheet and images may load, nothing is cached.
 func (h *Handler) strictCardPage(c echo.Context) {
-	formAction := "'self'"
-	for _, o := range h.cfg.FormActionOrigins {
-		formAction += " " + o
-	}
 	hd := c.Response().Header()
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "+
-		"base-uri 'none'; frame-ancestors 'none'; form-action "+formAction)
+		"base-uri 'none'; frame-ancestors 'none'; form-action "+h.formAction())
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Referrer-Policy", "no-referrer")
+}
+
+// formAction is where our forms may lead: here, and the gateway's pages the
+// checkout form redirects to (Chrome checks form-action along redirects).
+func (h *Handler) formAction() string {
+	return strings.Join(append([]string{"'self'"}, h.cfg.FormActionOrigins...), " ")
 }
