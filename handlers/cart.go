@@ -53,12 +53,22 @@ func (h *Handler) UpdateCartItem(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/cart")
 }
 
+// cartLines reads the session's cart once per request (the page header
+// shows its count too). A handler that changes the cart redirects, so the
+// memo never outlives a change.
 func (h *Handler) cartLines(c echo.Context) ([]store.CartLine, error) {
+	if lines, ok := c.Get("cartLines").([]store.CartLine); ok {
+		return lines, nil
+	}
 	s := h.sessions.Get(c)
 	if s.CartID == "" {
 		return nil, nil
 	}
-	return h.store.CartLines(h.ctx(c), s.CartID)
+	lines, err := h.store.CartLines(h.ctx(c), s.CartID)
+	if err == nil {
+		c.Set("cartLines", lines)
+	}
+	return lines, err
 }
 
 // viewLines formats cart lines and their total for a view.

@@ -60,17 +60,14 @@ func (h *Handler) AddToCart(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/cart")
 }
 
-// cart returns the session with a cart, creating the cart on first use.
+// cart returns the session with a cart id, new on first use; the store
+// creates the cart with its first item.
 func (h *Handler) cart(c echo.Context) (*Session, error) {
 	s := h.sessions.Get(c)
-	if s.CartID != "" {
-		return s, nil
+	if s.CartID == "" {
+		s.CartID = randomID()
 	}
-	s.CartID = randomID()
-	if err := h.store.CreateCart(h.ctx(c), s.CartID); err != nil {
-		return nil, err
-	}
-	return s, h.sessions.Save(c, s)
+	return s, nil
 }
 
 // parseQuantity reads a quantity 0..99; empty means def.

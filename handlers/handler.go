@@ -90,11 +90,9 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 			p.UserEmail = cust.Email
 		}
 	}
-	if s.CartID != "" {
-		if lines, err := h.store.CartLines(c.Request().Context(), s.CartID); err == nil {
-			for _, l := range lines {
-				p.CartCount += l.Quantity
-			}
+	if lines, err := h.cartLines(c); err == nil {
+		for _, l := range lines {
+			p.CartCount += l.Quantity
 		}
 	}
 	if s.Flash != "" {

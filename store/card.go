@@ -21,7 +21,7 @@ type SavedCard struct {
 // SaveCard records a token for its customer. A token seen again is left as
 // it is, so a card the customer removed stays removed.
 func (s *Store) SaveCard(ctx context.Context, c SavedCard) error {
-	if _, err := s.w.ExecContext(ctx, `
+	if _, err := s.exec(ctx, `
 		INSERT INTO saved_cards (customer_id, token, masked, brand, expiry, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (customer_id, token) DO NOTHING`,
@@ -33,7 +33,7 @@ func (s *Store) SaveCard(ctx context.Context, c SavedCard) error {
 
 // SavedCards lists a customer's cards, newest first.
 func (s *Store) SavedCards(ctx context.Context, customerID int64) ([]SavedCard, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.query(ctx, `
 		SELECT id, customer_id, token, masked, brand, expiry
 		FROM saved_cards WHERE customer_id = ? AND deleted_at IS NULL
 		ORDER BY id DESC`, customerID)
@@ -55,7 +55,7 @@ func (s *Store) SavedCards(ctx context.Context, customerID int64) ([]SavedCard, 
 // SavedCard returns card id only if it belongs to customerID; ErrNotFound otherwise.
 func (s *Store) SavedCard(ctx context.Context, id, customerID int64) (SavedCard, error) {
 	var c SavedCard
-	err := s.r.QueryRowContext(ctx, `
+	err := s.queryRow(ctx, `
 		SELECT id, customer_id, token, masked, brand, expiry
 		FROM saved_cards WHERE id = ? AND customer_id = ? AND deleted_at IS NULL`, id, customerID).
 		Scan(&c.ID, &c.CustomerID, &c.Token, &c.Masked, &c.Brand, &c.Expiry)
@@ -70,7 +70,7 @@ func (s *Store) SavedCard(ctx context.Context, id, customerID int64) (SavedCard,
 
 // DeleteSavedCard removes a customer's card; ErrNotFound if it is not theirs.
 func (s *Store) DeleteSavedCard(ctx context.Context, id, customerID int64) error {
-	res, err := s.w.ExecContext(ctx, `
+	res, err := s.exec(ctx, `
 		UPDATE saved_cards SET deleted_at = ? WHERE id = ? AND customer_id = ? AND deleted_at IS NULL`,
 		s.now().Unix(), id, customerID)
 	if err != nil {

@@ -18,7 +18,7 @@ type CartLine struct {
 
 // CreateCart stores a new empty cart under id.
 func (s *Store) CreateCart(ctx context.Context, id string) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO carts (id, created_at) VALUES (?, ?)`, id, s.now().Unix()); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO carts (id, created_at) VALUES (?, ?)`, id, s.now().Unix()); err != nil {
 		return fmt.Errorf("store: create cart: %w", err)
 	}
 	return nil
@@ -26,7 +26,7 @@ func (s *Store) CreateCart(ctx context.Context, id string) error {
 
 // CartLines returns the lines of a cart with current catalog prices.
 func (s *Store) CartLines(ctx context.Context, cartID string) ([]CartLine, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.query(ctx, `
 		SELECT p.id, p.name, p.price_idr, ci.quantity
 		FROM cart_items ci JOIN products p ON p.id = ci.product_id
 		WHERE ci.cart_id = ? AND p.active = 1
@@ -47,12 +47,24 @@ func (s *Store) CartLines(ctx context.Context, cartID string) ([]CartLine, error
 }
 
 // AddToCart adds quantity of a product, capping the line at MaxQuantity.
+// A cart seen for the first time is created in the same transaction: one
+// commit (one fsync) instead of two.
 func (s *Store) AddToCart(ctx context.Context, cartID string, productID int64, quantity int) error {
-	if _, err := s.w.ExecContext(ctx, `
-		INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, MIN(?, ?))
-		ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)`,
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: add to cart: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := s.txExec(ctx, tx, sqlCreateCart,
+		cartID, s.now().Unix()); err != nil {
+		return fmt.Errorf("store: add to cart: create cart: %w", err)
+	}
+	if _, err := s.txExec(ctx, tx, sqlAddCartItem,
 		cartID, productID, quantity, MaxQuantity, MaxQuantity); err != nil {
 		return fmt.Errorf("store: add to cart: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: add to cart: commit: %w", err)
 	}
 	return nil
 }
@@ -61,9 +73,9 @@ func (s *Store) AddToCart(ctx context.Context, cartID string, productID int64, q
 func (s *Store) SetCartQuantity(ctx context.Context, cartID string, productID int64, quantity int) error {
 	var err error
 	if quantity == 0 {
-		_, err = s.w.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ? AND product_id = ?`, cartID, productID)
+		_, err = s.exec(ctx, `DELETE FROM cart_items WHERE cart_id = ? AND product_id = ?`, cartID, productID)
 	} else {
-		_, err = s.w.ExecContext(ctx, `
+		_, err = s.exec(ctx, `
 			INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, ?)
 			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = excluded.quantity`,
 			cartID, productID, quantity)
@@ -76,7 +88,7 @@ func (s *Store) SetCartQuantity(ctx context.Context, cartID string, productID in
 
 // ClearCart empties a cart.
 func (s *Store) ClearCart(ctx context.Context, cartID string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ?`, cartID); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM cart_items WHERE cart_id = ?`, cartID); err != nil {
 		return fmt.Errorf("store: clear cart: %w", err)
 	}
 	return nil

@@ -18,7 +18,7 @@ type Customer struct {
 
 // CreateCustomer inserts a customer; ErrDuplicate when the email is taken.
 func (s *Store) CreateCustomer(ctx context.Context, c *Customer) error {
-	res, err := s.w.ExecContext(ctx, `
+	res, err := s.exec(ctx, `
 		INSERT INTO customers (public_id, email, name, password_hash, created_at)
 		VALUES (?, ?, ?, ?, ?)`, c.PublicID, c.Email, c.Name, c.PasswordHash, s.now().Unix())
 	if isUnique(err) {
@@ -43,7 +43,7 @@ func (s *Store) CustomerByID(ctx context.Context, id int64) (Customer, error) {
 
 func (s *Store) customer(ctx context.Context, where string, arg any) (Customer, error) {
 	var c Customer
-	err := s.r.QueryRowContext(ctx, `
+	err := s.queryRow(ctx, `
 		SELECT id, public_id, email, name, password_hash FROM customers `+where, arg).
 		Scan(&c.ID, &c.PublicID, &c.Email, &c.Name, &c.PasswordHash)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -91,11 +91,7 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
 		return fmt.Errorf("store: create order: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO orders (invoice, ref, checkout_key, customer_id, cart_id, mode, status, amount_idr,
-			name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
-			threeds_request_id, charge_request_id, created_at, updated_at, next_check_at)
-		VALUES (?, ?, NULLIF(?, ''), NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))`,
+	res, err := s.txExec(ctx, tx, sqlInsertOrder,
 		o.Invoice, o.Ref, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
 		o.Name, o.Email, o.Phone, o.Address, o.Country, o.CardMasked, o.CardBrand, o.CardExpiry, o.CardToken, o.SaveCard,
 		o.ThreeDSRequestID, o.ChargeRequestID, now.UnixMilli(), now.UnixMilli(), unixMilliOrZero(o.NextCheckAt))
@@ -109,14 +105,12 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
 		return fmt.Errorf("store: order id: %w", err)
 	}
 	for _, l := range o.Lines {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO order_lines (order_id, product_id, name, price_idr, quantity) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := s.txExec(ctx, tx, sqlInsertOrderLine,
 			o.ID, l.ProductID, l.Name, l.PriceIDR, l.Quantity); err != nil {
 			return fmt.Errorf("store: insert order line: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES (?, '', ?, 'created', ?)`,
+	if _, err := s.txExec(ctx, tx, sqlInsertCreatedEvent,
 		o.ID, o.Status, now.UnixMilli()); err != nil {
 		return fmt.Errorf("store: insert order event: %w", err)
 	}
@@ -166,7 +160,7 @@ func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Chan
 	defer tx.Rollback()
 	var prev Status
 	var cartID string
-	err = tx.QueryRowContext(ctx, `SELECT status, cart_id FROM orders WHERE id = ?`, id).Scan(&prev, &cartID)
+	err = s.txQueryRow(ctx, tx, sqlOrderStatus, id).Scan(&prev, &cartID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, ErrNotFound
 	}
@@ -176,22 +170,7 @@ func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Chan
 	if !slices.Contains(from, prev) {
 		return false, nil
 	}
-	res, err := tx.ExecContext(ctx, `
-		UPDATE orders SET
-			status             = ?,
-			threeds_request_id = COALESCE(NULLIF(?, ''), threeds_request_id),
-			auth_id            = COALESCE(NULLIF(?, ''), auth_id),
-			auth_url           = COALESCE(NULLIF(?, ''), auth_url),
-			charge_request_id  = COALESCE(NULLIF(?, ''), charge_request_id),
-			payment_url        = COALESCE(NULLIF(?, ''), payment_url),
-			card_masked        = COALESCE(NULLIF(?, ''), card_masked),
-			card_brand         = COALESCE(NULLIF(?, ''), card_brand),
-			approval_code      = COALESCE(NULLIF(?, ''), approval_code),
-			response_code      = COALESCE(NULLIF(?, ''), response_code),
-			response_message   = COALESCE(NULLIF(?, ''), response_message),
-			next_check_at      = CASE WHEN ? THEN NULL ELSE COALESCE(?, next_check_at) END,
-			updated_at         = ?
-		WHERE id = ? AND status = ?`,
+	res, err := s.txExec(ctx, tx, sqlUpdateOrderState,
 		ch.To, ch.ThreeDSRequestID, ch.AuthID, ch.AuthURL, ch.ChargeRequestID, ch.PaymentURL,
 		ch.CardMasked, ch.CardBrand, ch.ApprovalCode, ch.ResponseCode, ch.ResponseMessage,
 		ch.To.Final(), next, now, id, prev)
@@ -201,13 +180,12 @@ func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Chan
 	if n, _ := res.RowsAffected(); n != 1 {
 		return false, nil
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)`,
+	if _, err := s.txExec(ctx, tx, sqlInsertEvent,
 		id, prev, ch.To, ch.Reason, now); err != nil {
 		return false, fmt.Errorf("store: order event: %w", err)
 	}
 	if ch.To == StatusSuccess && cartID != "" {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ?`, cartID); err != nil {
+		if _, err := s.txExec(ctx, tx, sqlEmptyCart, cartID); err != nil {
 			return false, fmt.Errorf("store: empty paid cart: %w", err)
 		}
 	}
@@ -219,7 +197,7 @@ func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Chan
 
 // ScheduleCheck sets when an open order is next checked with DOKU.
 func (s *Store) ScheduleCheck(ctx context.Context, id int64, at time.Time, attempts int) error {
-	if _, err := s.w.ExecContext(ctx, `
+	if _, err := s.exec(ctx, `
 		UPDATE orders SET next_check_at = ?, check_attempts = ?
 		WHERE id = ? AND status NOT IN ('SUCCESS', 'FAILED')`, at.UnixMilli(), attempts, id); err != nil {
 		return fmt.Errorf("store: schedule check: %w", err)
@@ -279,7 +257,7 @@ const orderColumns = `id, invoice, ref, COALESCE(checkout_key, ''), COALESCE(cus
 	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts`
 
 func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders `+where, args...)
+	rows, err := s.query(ctx, `SELECT `+orderColumns+` FROM orders `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: orders: %w", err)
 	}
@@ -305,7 +283,7 @@ func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order,
 }
 
 func (s *Store) orderLines(ctx context.Context, orderID int64) ([]OrderLine, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.query(ctx, `
 		SELECT product_id, name, price_idr, quantity FROM order_lines WHERE order_id = ? ORDER BY rowid`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("store: order lines: %w", err)
@@ -331,7 +309,7 @@ type Event struct {
 
 // OrderEvents lists an order's state changes in order.
 func (s *Store) OrderEvents(ctx context.Context, orderID int64) ([]Event, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.query(ctx, `
 		SELECT from_status, to_status, reason, at FROM order_events WHERE order_id = ? ORDER BY id`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("store: order events: %w", err)

@@ -18,7 +18,7 @@ type Product struct {
 
 // Products lists the active catalog.
 func (s *Store) Products(ctx context.Context) ([]Product, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.query(ctx, `
 		SELECT id, name, description, price_idr, image
 		FROM products WHERE active = 1 ORDER BY id`)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Store) Products(ctx context.Context) ([]Product, error) {
 // Product returns one active product or ErrNotFound.
 func (s *Store) Product(ctx context.Context, id int64) (Product, error) {
 	var p Product
-	err := s.r.QueryRowContext(ctx, `
+	err := s.queryRow(ctx, `
 		SELECT id, name, description, price_idr, image
 		FROM products WHERE id = ? AND active = 1`, id).
 		Scan(&p.ID, &p.Name, &p.Description, &p.PriceIDR, &p.Image)

@@ -10,7 +10,7 @@ import (
 // Setting returns the value stored under key, or ErrNotFound.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := s.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}
@@ -23,7 +23,7 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 // SettingOrInit returns the value under key, storing gen() first when there is
 // none. Two processes racing keep the first value written.
 func (s *Store) SettingOrInit(ctx context.Context, key string, gen func() string) (string, error) {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, gen()); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, gen()); err != nil {
 		return "", fmt.Errorf("store: init setting %s: %w", key, err)
 	}
 	var v string

@@ -30,9 +30,10 @@ var ErrDuplicate = errors.New("store: duplicate")
 // never sees two writers fight for the lock; reads use a pool (WAL lets them
 // run beside the writer).
 type Store struct {
-	w   *sql.DB
-	r   *sql.DB
-	now func() time.Time
+	w     *sql.DB
+	r     *sql.DB
+	now   func() time.Time
+	stmts stmtCache
 }
 
 // Open opens (creating if needed) the SQLite file at path and migrates it.
@@ -71,11 +72,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.prepareTx(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
 	return s, nil
 }
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
+	s.stmts.close()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
