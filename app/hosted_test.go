@@ -124,7 +124,8 @@ func TestHostedPaymentSavesCardAndSettlesByNotification(t *testing.T) {
 		t.Fatalf("DOKU Checkout offers %d saved cards on the second payment, want 1", n)
 	}
 
-	// And from our own page: a host-to-host charge with the token.
+	// That DOKU Checkout link is open and payable: paying the same cart
+	// from our page now could charge twice, so it is refused.
 	s.get("/checkout")
 	id, ok := s.doc.Find(`input[name="saved_card"][value!="0"]`).Attr("value")
 	if !ok {
@@ -132,6 +133,17 @@ func TestHostedPaymentSavesCardAndSettlesByNotification(t *testing.T) {
 	}
 	direct := contact()
 	direct.Set("mode", "direct")
+	direct.Set("saved_card", id)
+	s.submit(`form[action="/checkout"]`, direct)
+	if !strings.HasPrefix(s.path(), "/orders/") || s.text("order-status") != "PENDING" || s.count("retry") == 0 {
+		t.Fatalf("paying a cart whose DOKU Checkout link is open: landed on %s, want its PENDING receipt with a link back", s.path())
+	}
+
+	// From our own page, with a fresh cart: a host-to-host charge with the token.
+	s = newShopper(t, app)
+	login(t, s, "wayan@example.com")
+	s.addToCart("5", "2")
+	s.get("/checkout")
 	direct.Set("saved_card", id)
 	s.submit(`form[action="/checkout"]`, direct).otp("123456")
 	if got := s.text("order-status"); got != "SUCCESS" {
@@ -219,5 +231,14 @@ func TestHostedDeclineThenPayOnTheSameLink(t *testing.T) {
 	s.waitStatus("SUCCESS", 10*time.Second)
 	if n := app.Sandbox.ChargeCount(invoice); n != 2 {
 		t.Errorf("charges on the link = %d, want 2 (one declined, one paid)", n)
+	}
+}
+
+func login(t *testing.T, s *shopper, email string) {
+	t.Helper()
+	s.get("/login")
+	s.submit(`form[action="/login"]`, url.Values{"email": {email}, "password": {"correct horse battery"}})
+	if s.resp.StatusCode != http.StatusOK || s.path() != "/" {
+		t.Fatalf("login: %d at %s", s.resp.StatusCode, s.path())
 	}
 }

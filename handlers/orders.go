@@ -48,11 +48,19 @@ func (h *Handler) Receipt(c echo.Context) error {
 	default:
 		v.StatusMessage = "We are confirming your payment with the bank. This page refreshes by itself; you do not need to pay again."
 		v.RefreshSeconds = 3
-		if o.Status == store.StatusAwaitingPayment && o.ResponseMessage != "" {
+		switch {
+		case o.Status == store.StatusAwaitingPayment && o.ResponseMessage != "":
 			// A declined attempt on DOKU Checkout: the link is still payable.
 			v.StatusMessage = "Your last attempt on the payment page was declined. You can try another card there."
 			v.ResponseText = o.ResponseMessage
 			v.RetryURL = o.PaymentURL
+			v.RefreshSeconds = 0
+		case o.Status == store.StatusAwaitingPayment:
+			v.StatusMessage = "Waiting for your payment on DOKU's secure page. If you closed it, you can go back to it."
+			v.RetryURL = o.PaymentURL
+		case o.Status == store.StatusAwaiting3DS || o.Status == store.StatusCreated:
+			v.StatusMessage = "Waiting for your bank's 3-D Secure check. Nothing has been charged. If you closed that page, go back to checkout to pay."
+			v.RetryURL = "/checkout"
 			v.RefreshSeconds = 0
 		}
 	}

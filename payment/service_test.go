@@ -117,7 +117,7 @@ func newTestService(t *testing.T, gw *fakeGateway) (*Service, *store.Store) {
 func awaiting3DS(t *testing.T, s *Service) store.Order {
 	t.Helper()
 	res, err := s.Start(context.Background(), StartRequest{
-		CheckoutKey: fmt.Sprintf("key-%s-%d", t.Name(), time.Now().UnixNano()), CartID: "cart-1", Input: validInput(),
+		CheckoutKey: fmt.Sprintf("key-%s-%d", t.Name(), time.Now().UnixNano()), CartID: fmt.Sprintf("cart-%s-%d", t.Name(), time.Now().UnixNano()), Input: validInput(),
 		Lines: []store.CartLine{{ProductID: 2, Name: "Kopi Gayo 250 g", PriceIDR: 85000, Quantity: 2}},
 	})
 	if err != nil {

@@ -86,11 +86,25 @@ type Order struct {
 // transaction. ErrDuplicate when the checkout key was used already.
 func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
 	now := s.now()
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil) // IMMEDIATE: the checks below and the insert are one step
 	if err != nil {
 		return fmt.Errorf("store: create order: %w", err)
 	}
 	defer tx.Rollback()
+	if o.CheckoutKey != "" {
+		var n int
+		if err := s.txQueryRow(ctx, tx, sqlCheckoutKeyUsed, o.CheckoutKey).Scan(&n); err != nil {
+			return fmt.Errorf("store: check checkout key: %w", err)
+		}
+		if n > 0 {
+			return ErrDuplicate
+		}
+	}
+	if o.CartID != "" {
+		if err := s.claimCart(ctx, tx, o.CartID, now); err != nil {
+			return err
+		}
+	}
 	res, err := s.txExec(ctx, tx, sqlInsertOrder,
 		o.Invoice, o.Ref, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
 		o.Name, o.Email, o.Phone, o.Address, o.Country, o.CardMasked, o.CardBrand, o.CardExpiry, o.CardToken, o.SaveCard,
@@ -118,6 +132,36 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
 		return fmt.Errorf("store: commit order: %w", err)
 	}
 	o.CreatedAt, o.UpdatedAt = now, now
+	return nil
+}
+
+// CartBusyError: the cart already has an order whose payment is under way
+// (being set up, charging, pending, or open on DOKU Checkout). Paying the same
+// cart again could charge the shopper twice.
+type CartBusyError struct{ Order Order }
+
+func (e *CartBusyError) Error() string {
+	return "store: cart has an order in progress: " + e.Order.Invoice
+}
+
+// claimCart refuses a new order while another order of the cart is under
+// way, and ends the cart's orders still waiting for 3-D Secure (nothing was
+// charged): their challenge, finished later in another tab, must not charge.
+func (s *Store) claimCart(ctx context.Context, tx *sql.Tx, cartID string, now time.Time) error {
+	var busy Order
+	err := s.txQueryRow(ctx, tx, sqlCartBusyOrder, cartID).Scan(&busy.ID, &busy.Invoice, &busy.Ref, &busy.Status)
+	if err == nil {
+		return &CartBusyError{Order: busy}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: check cart orders: %w", err)
+	}
+	if _, err := s.txExec(ctx, tx, sqlSupersedeEvents, now.UnixMilli(), cartID); err != nil {
+		return fmt.Errorf("store: supersede events: %w", err)
+	}
+	if _, err := s.txExec(ctx, tx, sqlSupersede3DS, now.UnixMilli(), cartID); err != nil {
+		return fmt.Errorf("store: supersede orders: %w", err)
+	}
 	return nil
 }
 

@@ -4,6 +4,16 @@ package store
 // the writer connection when the Store opens: preparing one later, inside a
 // transaction, would wait for the very connection the transaction holds.
 const (
+	sqlCheckoutKeyUsed = `SELECT COUNT(*) FROM orders WHERE checkout_key = ?`
+	sqlCartBusyOrder   = `SELECT id, invoice, ref, status FROM orders
+WHERE cart_id = ? AND status IN ('CREATED', 'CHARGING', 'PENDING', 'AWAITING_PAYMENT')
+ORDER BY id DESC LIMIT 1`
+	sqlSupersedeEvents = `INSERT INTO order_events (order_id, from_status, to_status, reason, at)
+SELECT id, status, 'FAILED', 'superseded by a new checkout of the cart', ? FROM orders
+WHERE cart_id = ? AND status = 'AWAITING_3DS'`
+	sqlSupersede3DS = `UPDATE orders SET status = 'FAILED', response_message = '3-D Secure was not completed',
+next_check_at = NULL, updated_at = ?
+WHERE cart_id = ? AND status = 'AWAITING_3DS'`
 	sqlCreateCart  = `INSERT INTO carts (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
 	sqlAddCartItem = `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, MIN(?, ?))
 ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)`
@@ -34,6 +44,10 @@ WHERE id = ? AND status = ?`
 )
 
 var txQueries = []string{
+	sqlCheckoutKeyUsed,
+	sqlCartBusyOrder,
+	sqlSupersedeEvents,
+	sqlSupersede3DS,
 	sqlCreateCart,
 	sqlAddCartItem,
 	sqlInsertOrder,

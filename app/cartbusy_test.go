@@ -1,0 +1,76 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"doku-checkout/store"
+)
+
+// While a cart's payment is under way (here PENDING: DOKU answered 500, but
+// did charge), paying the same cart again must not make a second charge.
+func TestPendingCartCannotBePaidAgain(t *testing.T) {
+	app := startApp(t, map[string]string{"RECONCILE_AFTER": "1h"})
+	app.Sandbox.SetNotificationURL("") // the order stays PENDING for the whole test
+	s := newShopper(t, app)
+	s.addToCart("2", "1")
+	s.pay(card("4000000000000119", "737"), "123456")
+	if got := s.text("order-status"); got != "PENDING" {
+		t.Fatalf("after the HTTP 500 card: %q, want PENDING", got)
+	}
+	first := s.text("invoice-number")
+	ctx := context.Background()
+	before := app.countOrders(t)
+
+	s.checkout(card("4111111111111111", "737"))
+	if !strings.HasPrefix(s.path(), "/orders/"+first) {
+		t.Fatalf("second checkout of a pending cart landed on %s (%d), want the first order's receipt", s.path(), s.resp.StatusCode)
+	}
+	if !strings.Contains(s.text("flash"), "already in progress") {
+		t.Errorf("flash = %q, want a message that a payment is in progress", s.text("flash"))
+	}
+	if n := app.countOrders(t); n != before {
+		t.Errorf("orders %d → %d: a second order was made for a pending cart", before, n)
+	}
+	if n := app.Sandbox.TotalCharges(); n != 1 {
+		t.Errorf("sandbox charges = %d, want 1", n)
+	}
+	o, _ := app.Store.OrderByInvoice(ctx, first)
+	if o.Status != store.StatusPending {
+		t.Errorf("first order = %s, want PENDING", o.Status)
+	}
+}
+
+// Two tabs reach 3-D Secure for the same cart: the older challenge, finished
+// after the newer checkout, must not charge.
+func TestOlderThreeDSTabCannotChargeTheSameCart(t *testing.T) {
+	app := startApp(t, nil)
+	s := newShopper(t, app)
+	s.addToCart("1", "1")
+	s.checkout(card("4111111111111111", "737"))
+	tabA := s.resp.Request.URL.String()
+	formA := formValues(s.doc.Find("form").First())
+	s.checkout(card("5573381011111101", "737")) // tab B: a new checkout of the same cart
+	if s.doc.Find("#otp").Length() == 0 {
+		t.Fatalf("tab B did not reach 3-D Secure: %d %s", s.resp.StatusCode, s.path())
+	}
+	// Tab A answers its challenge first.
+	formA.Set("otp", "123456")
+	a := newShopper(t, app)
+	a.c.Jar = s.c.Jar
+	req, _ := http.NewRequest(http.MethodPost, tabA, strings.NewReader(formA.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	a.do(req)
+	if got := a.text("order-status"); got != "FAILED" {
+		t.Fatalf("the superseded tab's 3DS return: %q, want FAILED", got)
+	}
+	s.otp("123456")
+	if got := s.text("order-status"); got != "SUCCESS" {
+		t.Fatalf("tab B: %q, want SUCCESS", got)
+	}
+	if n := app.Sandbox.TotalCharges(); n != 1 {
+		t.Errorf("sandbox charges for one cart = %d, want 1", n)
+	}
+}
