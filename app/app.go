@@ -100,7 +100,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		// A charge may wait for DOKU_TIMEOUT before the redirect is written.
 		WriteTimeout: a.Config.DokuTimeout + 30*time.Second, IdleTimeout: 120 * time.Second,
 	}
-	go a.Pay.Reconcile(ctx)
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		a.Pay.Reconcile(ctx)
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("doku-checkout listening", "url", a.Config.PublicURL, "addr", ln.Addr().String(),
@@ -110,9 +114,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Let a charge in flight finish and be recorded: its call may take
+	// DOKU_TIMEOUT plus a retry, then the write.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*a.Config.DokuTimeout+15*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)
+	<-reconciled
 	if cerr := a.Store.Checkpoint(shutdownCtx); cerr != nil {
 		a.Log.Warn("checkpoint at shutdown", "err", cerr)
 	}

@@ -74,3 +74,29 @@ func TestOlderThreeDSTabCannotChargeTheSameCart(t *testing.T) {
 		t.Errorf("sandbox charges for one cart = %d, want 1", n)
 	}
 }
+
+// A state-changing POST from a sibling subdomain (Sec-Fetch-Site: same-site)
+// is refused even with a token: that site could have planted the CSRF cookie.
+func TestSameSitePostIsRefused(t *testing.T) {
+	app := startApp(t, nil)
+	s := newShopper(t, app)
+	s.get("/")
+	tok, _ := s.doc.Find(`input[name="csrf"]`).Attr("value")
+	for _, tc := range []struct {
+		site string
+		want int
+	}{{"same-site", http.StatusForbidden}, {"cross-site", http.StatusForbidden}, {"same-origin", http.StatusOK}} {
+		body := "csrf=" + tok + "&product_id=1&quantity=1"
+		req, _ := http.NewRequest(http.MethodPost, app.URL+"/cart/items", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", tc.site)
+		s.do(req)
+		if s.resp.StatusCode != tc.want {
+			t.Errorf("Sec-Fetch-Site %s: %d, want %d", tc.site, s.resp.StatusCode, tc.want)
+		}
+	}
+	s.get("/cart")
+	if n := s.count("cart-line"); n != 1 {
+		t.Errorf("cart lines = %d, want 1 (only the same-origin POST)", n)
+	}
+}

@@ -33,6 +33,12 @@ func (h *Handler) Routes(e *echo.Echo) {
 			p := c.Request().URL.Path
 			return strings.HasPrefix(p, "/checkout/3ds/") || p == NotificationPath || p == "/healthz" || strings.HasPrefix(p, "/static/")
 		},
+		// A POST from a sibling subdomain (Sec-Fetch-Site: same-site) could
+		// have planted the CSRF cookie itself: refuse it outright. Our own
+		// forms are same-origin.
+		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) {
+			return false, echo.NewHTTPError(http.StatusForbidden, "This form must be sent from this site.")
+		},
 		TokenLookup:    "form:csrf",
 		ContextKey:     "csrf",
 		CookieName:     "dc_csrf",

@@ -71,6 +71,8 @@ func (s *Service) newOrder(ctx context.Context, req StartRequest) (store.Order, 
 	if req.Customer != nil {
 		o.CustomerID = req.Customer.ID
 	}
+	// A direct order nobody takes through 3-D Secure is closed later (see check).
+	o.NextCheckAt = s.now().Add(s.cfg.AbandonAfter)
 	switch {
 	case in.Mode == ModeHosted:
 		o.NextCheckAt = s.now().Add(s.cfg.ReconcileAfter)
@@ -161,6 +163,8 @@ func (s *Service) startThreeDS(ctx context.Context, o store.Order, req StartRequ
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.CallTimeout)
 	defer cancel()
 	resp, err := s.gw.CheckThreeDS(ctx, o.ThreeDSRequestID, call)
+	ctx, cancelRecord := recordContext(ctx)
+	defer cancelRecord()
 	if err == nil && (resp.ThreeDSecure.AuthenticationURL == "" || resp.ThreeDSecure.AuthenticationID == "" || !resp.ThreeDSecure.EnrollmentStatus) {
 		err = &DeclinedError{Message: "This card is not enrolled in 3-D Secure, which this store requires."}
 	}
@@ -192,8 +196,8 @@ func (s *Service) failBeforeCharge(ctx context.Context, o store.Order, cause err
 	case errors.As(cause, &declined):
 		msg = declined.Message
 	case errors.As(cause, &apiErr) && apiErr.HTTPStatus < 500 && apiErr.HTTPStatus != 409:
-		msg = apiErr.Message
-		shown = &DeclinedError{Message: "The payment gateway refused this payment: " + apiErr.Message}
+		msg = refusedText(apiErr)
+		shown = &DeclinedError{Message: "The payment gateway refused this payment (" + apiErr.Code + ")."}
 	default:
 		shown = ErrGatewayUnavailable
 	}
@@ -268,15 +272,19 @@ func (s *Service) chargeRequest(ctx context.Context, o store.Order) (doku.Charge
 // records what DOKU said. The call is detached from the shopper's request: a
 // closed browser must not cut a charge in half.
 func (s *Service) charge(ctx context.Context, o store.Order) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.CallTimeout)
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.CallTimeout)
 	defer cancel()
-	req, err := s.chargeRequest(ctx, o)
-	if err != nil {
+	req, err := s.chargeRequest(callCtx, o)
+	resp := (*doku.ChargeResponse)(nil)
+	if err == nil {
+		resp, err = s.gw.Charge(callCtx, o.ChargeRequestID, req)
+	} else {
 		s.log.Error("payment: build charge", "invoice", o.Invoice, "err", err)
-		s.toPending(ctx, o, "could not build charge")
-		return
 	}
-	resp, err := s.gw.Charge(ctx, o.ChargeRequestID, req)
+	// The call may have used all of its deadline: what DOKU said is
+	// recorded under a fresh one.
+	ctx, cancelRecord := recordContext(ctx)
+	defer cancelRecord()
 	var apiErr *doku.APIError
 	switch {
 	case err == nil:
@@ -284,7 +292,7 @@ func (s *Service) charge(ctx context.Context, o store.Order) {
 	case errors.As(err, &apiErr) && apiErr.HTTPStatus >= 400 && apiErr.HTTPStatus < 500 && apiErr.HTTPStatus != 409:
 		// A signed, definite refusal: nothing was charged.
 		s.log.Warn("payment: charge refused", "invoice", o.Invoice, "code", apiErr.Code)
-		s.finish(ctx, o, store.StatusFailed, store.Change{Reason: "charge refused: " + apiErr.Code, ResponseMessage: apiErr.Message})
+		s.finish(ctx, o, store.StatusFailed, store.Change{Reason: "charge refused: " + apiErr.Code, ResponseMessage: refusedText(apiErr)})
 	default:
 		s.log.Warn("payment: charge outcome unknown", "invoice", o.Invoice, "err", err)
 		s.toPending(ctx, o, "charge outcome unknown")
@@ -300,7 +308,7 @@ func (s *Service) applyCharge(ctx context.Context, o store.Order, resp *doku.Cha
 	}
 	ch := store.Change{
 		CardMasked: resp.Card.Masked, CardBrand: resp.Card.Brand, ApprovalCode: resp.Payment.ApprovalCode,
-		ResponseCode: resp.Payment.ResponseCode, ResponseMessage: resp.Payment.ResponseMessage,
+		ResponseCode: resp.Payment.ResponseCode, ResponseMessage: responseText(resp.Payment.ResponseCode),
 	}
 	switch resp.Payment.Status {
 	case doku.StatusSuccess:
@@ -318,11 +326,12 @@ func (s *Service) applyCharge(ctx context.Context, o store.Order, resp *doku.Cha
 }
 
 // finish moves an open order to a final state; a final order never moves.
-func (s *Service) finish(ctx context.Context, o store.Order, to store.Status, ch store.Change) bool {
+func (s *Service) finish(ctx context.Context, o store.Order, to store.Status, ch store.Change) (bool, error) {
 	ch.To = to
 	ok, err := s.store.Transition(ctx, o.ID, openStates, ch)
 	if err != nil {
 		s.log.Error("payment: record final state", "invoice", o.Invoice, "to", to, "err", err)
+		return false, err
 	}
 	if ok {
 		s.log.Info("payment: order final", "invoice", o.Invoice, "status", to, "reason", ch.Reason)
@@ -330,7 +339,7 @@ func (s *Service) finish(ctx context.Context, o store.Order, to store.Status, ch
 		// Never moved, but a person must look: DOKU said two things.
 		s.log.Error("payment: final order contradicted", "invoice", o.Invoice, "order", cur.Status, "now", to, "reason", ch.Reason)
 	}
-	return ok
+	return ok, nil
 }
 
 // openStates are those a payment result may end. CREATED and AWAITING_3DS
@@ -359,4 +368,43 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// recordTimeout bounds writing down what DOKU answered.
+const recordTimeout = 10 * time.Second
+
+// recordContext is a fresh context for recording a DOKU answer: neither the
+// shopper leaving nor the call's spent deadline may stop it.
+func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+}
+
+// refusedText is what an order records about a signed refusal: DOKU's code,
+// never its free text, which may echo what was sent.
+func refusedText(e *doku.APIError) string {
+	return "Refused by the payment gateway (" + e.Code + ")"
+}
+
+// responseText maps ISO 8583 response codes to fixed texts; DOKU's own
+// response_message is not stored or shown.
+func responseText(code string) string {
+	switch code {
+	case "":
+		return ""
+	case "00":
+		return "Approved"
+	case "05":
+		return "Do not honour"
+	case "12":
+		return "Invalid transaction"
+	case "14":
+		return "Invalid card number"
+	case "51":
+		return "Insufficient funds"
+	case "54":
+		return "Expired card"
+	case "09":
+		return "In progress"
+	}
+	return "Declined by the bank"
 }

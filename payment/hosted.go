@@ -33,6 +33,8 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.CallTimeout)
 	defer cancel()
 	resp, err := s.gw.CheckoutPayment(ctx, s.newID(), req)
+	ctx, cancelRecord := recordContext(ctx)
+	defer cancelRecord()
 	if err == nil && resp.Response.Payment.URL == "" {
 		err = fmt.Errorf("payment: checkout answer without a payment url: %w", doku.ErrOutcomeUnknown)
 	}

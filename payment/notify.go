@@ -80,9 +80,11 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 	ch := store.Change{Reason: source + " " + n.Transaction.Status}
 	if cp := n.CardPayment; cp != nil {
 		ch.CardMasked, ch.CardBrand, ch.ApprovalCode = cp.Masked, cp.Brand, cp.ApprovalCode
-		ch.ResponseCode, ch.ResponseMessage = cp.ResponseCode, cp.ResponseMessage
+		ch.ResponseCode, ch.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
 	}
-	if !s.finish(ctx, o, to, ch) {
+	if ok, err := s.finish(ctx, o, to, ch); err != nil {
+		return err // not recorded: DOKU must retry, so no 2xx
+	} else if !ok {
 		return nil
 	}
 	// A card saved on DOKU Checkout (hosted) or with save=true comes back as a token.
@@ -119,7 +121,7 @@ func (s *Service) noteDeclinedAttempt(ctx context.Context, o store.Order, n *dok
 	}
 	ch := store.Change{To: store.StatusAwaitingPayment, Reason: source + " FAILED attempt, link still payable"}
 	if cp := n.CardPayment; cp != nil {
-		ch.ResponseCode, ch.ResponseMessage = cp.ResponseCode, cp.ResponseMessage
+		ch.ResponseCode, ch.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
 	}
 	_, err := s.store.Transition(ctx, o.ID, []store.Status{store.StatusAwaitingPayment}, ch)
 	return err

@@ -45,6 +45,10 @@ func (s *Service) ReconcileOnce(ctx context.Context) int {
 // check asks DOKU for one order's status and settles it or schedules the next
 // check with exponential backoff.
 func (s *Service) check(ctx context.Context, o store.Order) {
+	if o.Mode == ModeDirect && (o.Status == store.StatusCreated || o.Status == store.StatusAwaiting3DS) {
+		s.abandon(ctx, o)
+		return
+	}
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
 	st, err := s.gw.Status(cctx, o.Invoice)
 	cancel()
@@ -60,7 +64,8 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	// DOKU has no charge on file long after the order: the shopper never paid.
 	var apiErr *doku.APIError
 	noCharge := (err == nil && (st.Transaction.Status == doku.StatusRedirect)) || (errors.As(err, &apiErr) && apiErr.HTTPStatus == 404)
-	if noCharge && s.now().Sub(o.CreatedAt) > s.cfg.GiveUpAfter {
+	// Counted from the last state change (for CHARGING: when the charge was sent).
+	if noCharge && s.now().Sub(o.UpdatedAt) > s.cfg.GiveUpAfter {
 		s.finish(ctx, o, store.StatusFailed, store.Change{Reason: "never charged", ResponseMessage: "The payment was not completed."})
 		return
 	}
@@ -70,5 +75,23 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	}
 	if err := s.store.ScheduleCheck(ctx, o.ID, s.now().Add(wait), o.CheckAttempts+1); err != nil && ctx.Err() == nil {
 		s.log.Error("payment: schedule check", "invoice", o.Invoice, "err", err)
+	}
+}
+
+// abandon closes a direct order that never reached its charge once
+// AbandonAfter has passed since its last change; until then it waits. DOKU
+// need not be asked: without our Charge no money moved.
+func (s *Service) abandon(ctx context.Context, o store.Order) {
+	due := o.UpdatedAt.Add(s.cfg.AbandonAfter)
+	if s.now().Before(due) {
+		if err := s.store.ScheduleCheck(ctx, o.ID, due, o.CheckAttempts); err != nil && ctx.Err() == nil {
+			s.log.Error("payment: schedule abandonment", "invoice", o.Invoice, "err", err)
+		}
+		return
+	}
+	if _, err := s.store.Transition(ctx, o.ID, []store.Status{store.StatusCreated, store.StatusAwaiting3DS}, store.Change{
+		To: store.StatusFailed, Reason: "abandoned before the charge", ResponseMessage: "3-D Secure was not completed",
+	}); err != nil && ctx.Err() == nil {
+		s.log.Error("payment: abandon order", "invoice", o.Invoice, "err", err)
 	}
 }

@@ -47,6 +47,10 @@ type Config struct {
 	GiveUpAfter time.Duration
 	// CallTimeout bounds one DOKU call made on the shopper's behalf.
 	CallTimeout time.Duration
+	// AbandonAfter: a direct order still before its charge (3-D Secure never
+	// finished) this long after its last change is closed as FAILED. No
+	// money can have moved: only our Charge moves it.
+	AbandonAfter time.Duration
 }
 
 // Service runs the checkout's payment flow.
@@ -75,6 +79,9 @@ func New(st *store.Store, gw Gateway, cfg Config, log *slog.Logger) *Service {
 	}
 	if cfg.CallTimeout <= 0 {
 		cfg.CallTimeout = 20 * time.Second
+	}
+	if cfg.AbandonAfter <= 0 {
+		cfg.AbandonAfter = 30 * time.Minute
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	if log == nil {
