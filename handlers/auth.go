@@ -87,6 +87,9 @@ func (h *Handler) Login(c echo.Context) error {
 func (h *Handler) logIn(c echo.Context, cust store.Customer, next string) error {
 	s := h.sessions.Renew(c, cust.ID)
 	s.Flash = "Welcome, " + cust.Name + "."
+	if err := h.store.CreateLogin(h.ctx(c), s.SID, cust.ID); err != nil {
+		return err
+	}
 	if err := h.sessions.Save(c, s); err != nil {
 		return err
 	}
@@ -96,6 +99,9 @@ func (h *Handler) logIn(c echo.Context, cust store.Customer, next string) error 
 
 // Logout handles POST /logout.
 func (h *Handler) Logout(c echo.Context) error {
+	if err := h.store.DeleteLogin(h.ctx(c), h.sessions.Get(c).SID); err != nil {
+		return err
+	}
 	s := h.sessions.Renew(c, 0)
 	s.CartID = ""
 	s.Flash = "You are logged out."

@@ -5,6 +5,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -110,6 +111,15 @@ func (h *Handler) customer(c echo.Context) (store.Customer, error) {
 	}
 	s := h.sessions.Get(c)
 	if s.CustomerID == 0 {
+		return store.Customer{}, store.ErrNotFound
+	}
+	// The cookie alone is not enough: its login must still exist (logout
+	// deletes it, so a copied cookie dies with it).
+	if id, err := h.store.LoginCustomer(c.Request().Context(), s.SID); err != nil || id != s.CustomerID {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return store.Customer{}, err
+		}
+		s.CustomerID = 0
 		return store.Customer{}, store.ErrNotFound
 	}
 	cust, err := h.store.CustomerByID(c.Request().Context(), s.CustomerID)

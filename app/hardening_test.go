@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -98,5 +99,33 @@ func TestSameSitePostIsRefused(t *testing.T) {
 	s.get("/cart")
 	if n := s.count("cart-line"); n != 1 {
 		t.Errorf("cart lines = %d, want 1 (only the same-origin POST)", n)
+	}
+}
+
+// Logging out ends the login on the server: a session cookie copied before
+// (another device, a stolen cookie) no longer opens the account.
+func TestLogoutInvalidatesCopiedCookie(t *testing.T) {
+	app := startApp(t, nil)
+	s := newShopper(t, app)
+	register(t, s, "copy@example.com")
+	base, _ := url.Parse(app.URL)
+	copied := s.c.Jar.Cookies(base)
+	thief := newShopper(t, app)
+	thief.c.Jar.SetCookies(base, copied)
+	thief.get("/orders")
+	if thief.path() != "/orders" {
+		t.Fatalf("the copied cookie did not work before logout (landed on %s): the test proves nothing", thief.path())
+	}
+	s.get("/")
+	s.post("/logout", url.Values{})
+	thief.get("/orders")
+	if thief.path() == "/orders" {
+		t.Fatal("a session cookie copied before logout still opens the account")
+	}
+	// And logging in again works.
+	login(t, s, "copy@example.com")
+	s.get("/orders")
+	if s.path() != "/orders" {
+		t.Fatalf("login after logout: landed on %s", s.path())
 	}
 }
