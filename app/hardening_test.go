@@ -129,3 +129,34 @@ func TestLogoutInvalidatesCopiedCookie(t *testing.T) {
 		t.Fatalf("login after logout: landed on %s", s.path())
 	}
 }
+
+// A cart changed in another tab after the checkout page showed its total is
+// not charged unseen: the shopper sees the new total first.
+func TestCartChangedSinceCheckoutPageIsNotChargedUnseen(t *testing.T) {
+	app := startApp(t, nil)
+	s := newShopper(t, app)
+	s.addToCart("2", "1")
+	s.get("/checkout")
+	stale := formValues(s.doc.Find(`form[action="/checkout"]`))
+	for k, v := range card("4111111111111111", "737") {
+		stale[k] = v
+	}
+	other := newShopper(t, app) // another tab: same cookies
+	other.c.Jar = s.c.Jar
+	other.addToCart("6", "1")
+	before := app.countOrders(t)
+	s.post("/checkout", stale)
+	if s.resp.StatusCode != http.StatusConflict || !strings.Contains(s.text("form-error"), "cart changed") {
+		t.Fatalf("stale checkout form: %d %q, want 409 and a message", s.resp.StatusCode, s.text("form-error"))
+	}
+	if got := s.text("order-total"); got != "Rp 1.335.000" {
+		t.Errorf("page shows total %q, want the new Rp 1.335.000", got)
+	}
+	if n := app.countOrders(t); n != before {
+		t.Fatalf("a stale form made an order")
+	}
+	s.submit(`form[action="/checkout"]`, card("4111111111111111", "737")).otp("123456")
+	if got := s.text("order-status"); got != "SUCCESS" || s.text("order-total") != "Rp 1.335.000" {
+		t.Fatalf("after reviewing: %q %q, want SUCCESS Rp 1.335.000", got, s.text("order-total"))
+	}
+}

@@ -2,7 +2,10 @@ package handlers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -35,7 +38,7 @@ func (h *Handler) renderCheckout(c echo.Context, status int, form views.Checkout
 	v := views.CheckoutView{
 		Page: h.page(c, "Checkout"), Form: form, Errors: errs, FormError: formErr,
 		DirectEnabled: h.modes[payment.ModeDirect], HostedEnabled: h.modes[payment.ModeHosted],
-		Countries: countries, CheckoutKey: randomID(),
+		Countries: countries, CheckoutKey: randomID(), CartVersion: cartVersion(lines),
 	}
 	v.Lines, v.TotalText = viewLines(lines)
 	if cust, err := h.customer(c); err == nil {
@@ -74,6 +77,12 @@ func (h *Handler) Checkout(c echo.Context) error {
 	}
 	if len(lines) == 0 {
 		return h.flashRedirect(c, "/cart", "Your cart is empty: add something first.")
+	}
+	if v := c.FormValue("cart_version"); v != "" && v != cartVersion(lines) {
+		// The cart changed (another tab) since this form showed its total.
+		form := views.CheckoutForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
+			Address: c.FormValue("address"), Country: c.FormValue("country"), CardExpiry: c.FormValue("card_expiry"), Mode: c.FormValue("mode")}
+		return h.renderCheckout(c, http.StatusConflict, form, nil, "Your cart changed since this page was opened. Check the new total below, then pay.", lines)
 	}
 	in := payment.CheckoutInput{
 		Contact: payment.Contact{Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
@@ -168,4 +177,14 @@ func expiryText(mmyy string) string {
 		return mmyy
 	}
 	return mmyy[:2] + "/" + mmyy[2:]
+}
+
+// cartVersion is a short digest of the cart's lines as shown: product,
+// quantity and price of each.
+func cartVersion(lines []store.CartLine) string {
+	h := sha256.New()
+	for _, l := range lines {
+		fmt.Fprintf(h, "%d:%d:%d;", l.ProductID, l.Quantity, l.PriceIDR)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }

@@ -98,6 +98,9 @@ type CheckoutView struct {
 	// CheckoutKey is a fresh random key per rendered form, sent back hidden:
 	// a form submitted twice finds the order the first submission made.
 	CheckoutKey string
+	// CartVersion identifies the cart as shown (lines, quantities, prices),
+	// sent back hidden: a cart changed meanwhile is not charged unseen.
+	CartVersion string
 }
 
 // Country is an option of the country select.
