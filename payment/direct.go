@@ -275,7 +275,7 @@ func (s *Service) charge(ctx context.Context, o store.Order) {
 	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.CallTimeout)
 	defer cancel()
 	req, err := s.chargeRequest(callCtx, o)
-	resp := (*doku.ChargeResponse)(nil)
+	var resp *doku.ChargeResponse
 	if err == nil {
 		resp, err = s.gw.Charge(callCtx, o.ChargeRequestID, req)
 	} else {
