@@ -25,7 +25,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 	"doku-checkout/handlers"
 	"doku-checkout/sandbox"
 	"doku-checkout/store"
@@ -611,7 +611,7 @@ func notificationBody(invoice string, amount int64, status, chargeRequestID stri
 		"service":     map[string]string{"id": "CREDIT_CARD"},
 		"acquirer":    map[string]string{"id": "BANK_MANDIRI"},
 		"channel":     map[string]string{"id": "CREDIT_CARD"},
-		"transaction": map[string]string{"status": status, "date": time.Now().UTC().Format(doku.TimestampLayout), "original_request_id": chargeRequestID},
+		"transaction": map[string]string{"status": status, "date": time.Now().UTC().Format(signature.TimestampLayout), "original_request_id": chargeRequestID},
 		"order":       map[string]any{"invoice_number": invoice, "amount": amount},
 		"card_payment": map[string]string{"masked": "400000******0259", "brand": "VISA", "approval_code": "424242",
 			"response_code": "00", "response_message": "Approved"},
@@ -632,15 +632,15 @@ func (a *testApp) notify(t *testing.T, body []byte, secret string) int {
 
 // tryNotify is notify for goroutines: it reports errors instead of failing.
 func (a *testApp) tryNotify(body []byte, secret string) (int, error) {
-	ts := time.Now().UTC().Format(doku.TimestampLayout)
-	c := doku.Components{ClientID: a.Config.ClientID, RequestID: uuid.NewString(), Timestamp: ts,
-		Target: handlers.NotificationPath, Digest: doku.Digest(body)}
+	ts := time.Now().UTC().Format(signature.TimestampLayout)
+	c := signature.Components{ClientID: a.Config.ClientID, RequestID: uuid.NewString(), Timestamp: ts,
+		Target: handlers.NotificationPath, Digest: signature.Digest(body)}
 	req, _ := http.NewRequest(http.MethodPost, a.URL+handlers.NotificationPath, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(doku.HeaderClientID, c.ClientID)
-	req.Header.Set(doku.HeaderRequestID, c.RequestID)
-	req.Header.Set(doku.HeaderRequestTimestamp, ts)
-	req.Header.Set(doku.HeaderSignature, doku.Sign(secret, c))
+	req.Header.Set(signature.HeaderClientID, c.ClientID)
+	req.Header.Set(signature.HeaderRequestID, c.RequestID)
+	req.Header.Set(signature.HeaderRequestTimestamp, ts)
+	req.Header.Set(signature.HeaderSignature, signature.Sign(secret, c))
 	resp, err := a.client(nil).Do(req)
 	if err != nil {
 		return 0, err

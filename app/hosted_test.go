@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 	"doku-checkout/store"
 )
 
@@ -168,9 +168,9 @@ func TestHostedBadSignatureNotificationChangesNothing(t *testing.T) {
 	}
 	body := []byte(`{"service":{"id":"CREDIT_CARD"},"transaction":{"status":"SUCCESS","original_request_id":"x"},"order":{"invoice_number":"` + invoice + `","amount":85000}}`)
 	for name, key := range map[string]string{"wrong key": "SK-not-the-secret", "right key, other body": SandboxSecretKey} {
-		ts := time.Now().UTC().Format(doku.TimestampLayout)
-		c := doku.Components{ClientID: SandboxClientID, RequestID: "n-" + name, Timestamp: ts, Target: "/notifications/doku", Digest: doku.Digest(body)}
-		sig := doku.Sign(key, c)
+		ts := time.Now().UTC().Format(signature.TimestampLayout)
+		c := signature.Components{ClientID: SandboxClientID, RequestID: "n-" + name, Timestamp: ts, Target: "/notifications/doku", Digest: signature.Digest(body)}
+		sig := signature.Sign(key, c)
 		sent := body
 		if name == "right key, other body" {
 			sent = bytes.Replace(body, []byte("85000"), []byte("85001"), 1)

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"doku-checkout/doku/signature"
 )
 
 // maxAnswerBytes bounds how much of an answer is read.
@@ -55,7 +57,7 @@ func (c *Client) do(ctx context.Context, k call, out result) error {
 	target := c.basePath + k.path
 	digest := ""
 	if k.body != nil {
-		digest = Digest(k.body)
+		digest = signature.Digest(k.body)
 	}
 	for {
 		info.Attempts++
@@ -108,14 +110,14 @@ func (c *Client) attempt(ctx context.Context, k call, target, digest string) (*a
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errNotSent, err)
 	}
-	ts := c.cfg.Now().UTC().Format(TimestampLayout)
-	req.Header.Set(HeaderClientID, c.cfg.ClientID)
-	req.Header.Set(HeaderRequestID, k.requestID)
-	req.Header.Set(HeaderRequestTimestamp, ts)
+	ts := c.cfg.Now().UTC().Format(signature.TimestampLayout)
+	req.Header.Set(signature.HeaderClientID, c.cfg.ClientID)
+	req.Header.Set(signature.HeaderRequestID, k.requestID)
+	req.Header.Set(signature.HeaderRequestTimestamp, ts)
 	if k.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set(HeaderSignature, Sign(c.cfg.SecretKey, Components{
+	req.Header.Set(signature.HeaderSignature, signature.Sign(c.cfg.SecretKey, signature.Components{
 		ClientID:  c.cfg.ClientID,
 		RequestID: k.requestID,
 		Timestamp: ts,
@@ -180,31 +182,31 @@ func (c *Client) classify(k call, target string, a *answer, out result, info *Ca
 // Response-Timestamp, the path called and the Digest of the body. An answer
 // to a GET may also be signed in the four-line form without Digest.
 func (c *Client) verifyAnswer(k call, target string, a *answer) error {
-	sig := a.header.Get(HeaderSignature)
+	sig := a.header.Get(signature.HeaderSignature)
 	switch {
 	case sig == "":
 		return badSignatureError("answer unsigned")
-	case a.header.Get(HeaderClientID) != c.cfg.ClientID:
+	case a.header.Get(signature.HeaderClientID) != c.cfg.ClientID:
 		return badSignatureError("Client-Id mismatch")
-	case a.header.Get(HeaderRequestID) != k.requestID:
+	case a.header.Get(signature.HeaderRequestID) != k.requestID:
 		return badSignatureError("Request-Id mismatch")
-	case a.header.Get(HeaderResponseTimestamp) == "":
+	case a.header.Get(signature.HeaderResponseTimestamp) == "":
 		return badSignatureError("no Response-Timestamp")
 	}
-	comp := Components{
+	comp := signature.Components{
 		ClientID:      c.cfg.ClientID,
 		RequestID:     k.requestID,
-		TimestampName: HeaderResponseTimestamp,
-		Timestamp:     a.header.Get(HeaderResponseTimestamp),
+		TimestampName: signature.HeaderResponseTimestamp,
+		Timestamp:     a.header.Get(signature.HeaderResponseTimestamp),
 		Target:        target,
-		Digest:        Digest(a.body),
+		Digest:        signature.Digest(a.body),
 	}
-	if Verify(c.cfg.SecretKey, comp, sig) {
+	if signature.Verify(c.cfg.SecretKey, comp, sig) {
 		return nil
 	}
 	if k.method == http.MethodGet {
 		comp.Digest = ""
-		if Verify(c.cfg.SecretKey, comp, sig) {
+		if signature.Verify(c.cfg.SecretKey, comp, sig) {
 			return nil
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"doku-checkout/doku/signature"
 )
 
 const (
@@ -86,8 +88,8 @@ func (f *fakeDOKU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := received{
 		method:      r.Method,
 		target:      r.URL.EscapedPath(),
-		requestID:   r.Header.Get(HeaderRequestID),
-		timestamp:   r.Header.Get(HeaderRequestTimestamp),
+		requestID:   r.Header.Get(signature.HeaderRequestID),
+		timestamp:   r.Header.Get(signature.HeaderRequestTimestamp),
 		contentType: r.Header.Get("Content-Type"),
 		body:        body,
 	}
@@ -96,8 +98,8 @@ func (f *fakeDOKU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.got = append(f.got, rec)
 	f.mu.Unlock()
 
-	comp := Components{
-		ClientID:  r.Header.Get(HeaderClientID),
+	comp := signature.Components{
+		ClientID:  r.Header.Get(signature.HeaderClientID),
 		RequestID: rec.requestID,
 		Timestamp: rec.timestamp,
 		Target:    rec.target,
@@ -116,11 +118,11 @@ func (f *fakeDOKU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.requestID == "" {
 		f.t.Error("fake DOKU: no Request-Id")
 	}
-	if _, err := time.Parse(TimestampLayout, rec.timestamp); err != nil {
+	if _, err := time.Parse(signature.TimestampLayout, rec.timestamp); err != nil {
 		f.t.Errorf("fake DOKU: Request-Timestamp %q: %v", rec.timestamp, err)
 	}
-	if got, want := r.Header.Get(HeaderSignature), Sign(testKey, comp); got != want {
-		f.t.Errorf("fake DOKU: Signature = %q, want %q (over %q)", got, want, StringToSign(comp))
+	if got, want := r.Header.Get(signature.HeaderSignature), signature.Sign(testKey, comp); got != want {
+		f.t.Errorf("fake DOKU: Signature = %q, want %q (over %q)", got, want, signature.StringToSign(comp))
 		writeReply(w, r, reply{status: http.StatusUnauthorized, body: `{"error":{"code":"INVALID_SIGNATURE","message":"bad signature","type":"auth"}}`})
 		return
 	}
@@ -136,7 +138,7 @@ type reply struct {
 	clientID  string // echoed Client-Id; default testClientID
 	requestID string // echoed Request-Id; default the request's
 	target    string // signed Request-Target; default the path requested
-	fourLine  bool   // sign without the Digest line
+	fourLine  bool   // sign without the signature.Digest line
 	tamper    bool   // change the body after signing
 }
 
@@ -148,29 +150,29 @@ func writeReply(w http.ResponseWriter, r *http.Request, rep reply) {
 		rep.clientID = testClientID
 	}
 	if rep.requestID == "" {
-		rep.requestID = r.Header.Get(HeaderRequestID)
+		rep.requestID = r.Header.Get(signature.HeaderRequestID)
 	}
 	if rep.target == "" {
 		rep.target = r.URL.EscapedPath()
 	}
-	ts := time.Now().UTC().Format(TimestampLayout)
+	ts := time.Now().UTC().Format(signature.TimestampLayout)
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set(HeaderClientID, rep.clientID)
-	h.Set(HeaderRequestID, rep.requestID)
-	h.Set(HeaderResponseTimestamp, ts)
+	h.Set(signature.HeaderClientID, rep.clientID)
+	h.Set(signature.HeaderRequestID, rep.requestID)
+	h.Set(signature.HeaderResponseTimestamp, ts)
 	if !rep.unsigned {
-		comp := Components{
+		comp := signature.Components{
 			ClientID:      rep.clientID,
 			RequestID:     rep.requestID,
-			TimestampName: HeaderResponseTimestamp,
+			TimestampName: signature.HeaderResponseTimestamp,
 			Timestamp:     ts,
 			Target:        rep.target,
 		}
 		if !rep.fourLine {
 			comp.Digest = sha256Base64([]byte(rep.body))
 		}
-		h.Set(HeaderSignature, Sign(rep.key, comp))
+		h.Set(signature.HeaderSignature, signature.Sign(rep.key, comp))
 	}
 	body := rep.body
 	if rep.tamper {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+
+	"doku-checkout/doku/signature"
 )
 
 // FuzzVerify checks that Verify accepts exactly what Sign produces.
@@ -13,20 +15,20 @@ func FuzzVerify(f *testing.F) {
 		"HMACSHA256=8A5La6tprN2iYWpbKP4CIMKREVAvl5wlt5yM3ZJ0nMA=")
 	f.Add("k", "", "", "", "", "", true, "HMACSHA256=")
 	f.Fuzz(func(t *testing.T, key, clientID, requestID, ts, target, digest string, response bool, sig string) {
-		c := Components{ClientID: clientID, RequestID: requestID, Timestamp: ts, Target: target, Digest: digest}
+		c := signature.Components{ClientID: clientID, RequestID: requestID, Timestamp: ts, Target: target, Digest: digest}
 		if response {
-			c.TimestampName = HeaderResponseTimestamp
+			c.TimestampName = signature.HeaderResponseTimestamp
 		}
-		good := Sign(key, c)
-		if !Verify(key, c, good) {
-			t.Fatalf("Verify rejected Sign's own signature for %+v", c)
+		good := signature.Sign(key, c)
+		if !signature.Verify(key, c, good) {
+			t.Fatalf("signature.Verify rejected signature.Sign's own signature for %+v", c)
 		}
-		if Verify(key, c, sig) != (sig == good) {
-			t.Fatalf("Verify(%q) = %v, but Sign gives %q", sig, !(sig == good), good)
+		if signature.Verify(key, c, sig) != (sig == good) {
+			t.Fatalf("signature.Verify(%q) = %v, but signature.Sign gives %q", sig, !(sig == good), good)
 		}
 		other := c
 		other.Target += "x"
-		if StringToSign(other) != StringToSign(c) && Verify(key, other, good) {
+		if signature.StringToSign(other) != signature.StringToSign(c) && signature.Verify(key, other, good) {
 			t.Fatalf("a signature verified for other components")
 		}
 	})
@@ -39,16 +41,16 @@ func FuzzVerifyNotification(f *testing.F) {
 	f.Add(testClientID, "notif-1", "2021-01-27T03:24:23Z", "HMACSHA256=", []byte(`{}`), false)
 	f.Add("", "", "", "", []byte(nil), false)
 	f.Fuzz(func(t *testing.T, clientID, requestID, ts, sig string, body []byte, sign bool) {
-		comp := Components{ClientID: clientID, RequestID: requestID, Timestamp: ts, Target: notifyTarget, Digest: Digest(body)}
-		good := Sign(testKey, comp)
+		comp := signature.Components{ClientID: clientID, RequestID: requestID, Timestamp: ts, Target: notifyTarget, Digest: signature.Digest(body)}
+		good := signature.Sign(testKey, comp)
 		if sign {
 			sig = good
 		}
 		h := http.Header{}
-		h.Set(HeaderClientID, clientID)
-		h.Set(HeaderRequestID, requestID)
-		h.Set(HeaderRequestTimestamp, ts)
-		h.Set(HeaderSignature, sig)
+		h.Set(signature.HeaderClientID, clientID)
+		h.Set(signature.HeaderRequestID, requestID)
+		h.Set(signature.HeaderRequestTimestamp, ts)
+		h.Set(signature.HeaderSignature, sig)
 		n, err := VerifyNotificationWith(testClientID, testKey, h, notifyTarget, body)
 		if (n == nil) == (err == nil) {
 			t.Fatalf("got %v and %v, want exactly one", n, err)

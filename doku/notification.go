@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"doku-checkout/doku/signature"
 )
 
 // VerifyNotificationWith checks an incoming notification for the merchant
@@ -32,27 +34,27 @@ func VerifyNotificationWith(clientID, secretKey string, h http.Header, target st
 
 // verifyNotification checks the headers and the signature of a notification.
 func verifyNotification(clientID, secretKey string, h http.Header, target string, body []byte) error {
-	ts := h.Get(HeaderRequestTimestamp)
-	sig := h.Get(HeaderSignature)
+	ts := h.Get(signature.HeaderRequestTimestamp)
+	sig := h.Get(signature.HeaderSignature)
 	switch {
 	case sig == "":
 		return badSignatureError("no Signature")
-	case clientID == "" || h.Get(HeaderClientID) != clientID:
+	case clientID == "" || h.Get(signature.HeaderClientID) != clientID:
 		return badSignatureError("Client-Id mismatch")
-	case h.Get(HeaderRequestID) == "":
+	case h.Get(signature.HeaderRequestID) == "":
 		return badSignatureError("no Request-Id")
 	case ts == "":
 		return badSignatureError("no Request-Timestamp")
 	}
-	if _, err := time.Parse(TimestampLayout, ts); err != nil {
-		return badSignatureError("Request-Timestamp not in " + TimestampLayout)
+	if _, err := time.Parse(signature.TimestampLayout, ts); err != nil {
+		return badSignatureError("Request-Timestamp not in " + signature.TimestampLayout)
 	}
-	ok := Verify(secretKey, Components{
+	ok := signature.Verify(secretKey, signature.Components{
 		ClientID:  clientID,
-		RequestID: h.Get(HeaderRequestID),
+		RequestID: h.Get(signature.HeaderRequestID),
 		Timestamp: ts,
 		Target:    target,
-		Digest:    Digest(body),
+		Digest:    signature.Digest(body),
 	}, sig)
 	if !ok {
 		return badSignatureError("signature does not match")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+
+	"doku-checkout/doku/signature"
 )
 
 const (
@@ -17,10 +19,10 @@ const (
 // signedNotification returns the headers DOKU would send with body.
 func signedNotification(body string) http.Header {
 	h := http.Header{}
-	h.Set(HeaderClientID, testClientID)
-	h.Set(HeaderRequestID, "notif-1")
-	h.Set(HeaderRequestTimestamp, "2021-01-27T03:24:23Z")
-	h.Set(HeaderSignature, Sign(testKey, Components{
+	h.Set(signature.HeaderClientID, testClientID)
+	h.Set(signature.HeaderRequestID, "notif-1")
+	h.Set(signature.HeaderRequestTimestamp, "2021-01-27T03:24:23Z")
+	h.Set(signature.HeaderSignature, signature.Sign(testKey, signature.Components{
 		ClientID:  testClientID,
 		RequestID: "notif-1",
 		Timestamp: "2021-01-27T03:24:23Z",
@@ -51,16 +53,20 @@ func TestVerifyNotificationRejects(t *testing.T) {
 		target string
 		body   []byte
 	}{
-		{name: "Client-Id changed", mutate: func(h http.Header) { h.Set(HeaderClientID, "MCH-0001-10791114622548") }},
-		{name: "Client-Id missing", mutate: func(h http.Header) { h.Del(HeaderClientID) }},
-		{name: "Request-Id changed", mutate: func(h http.Header) { h.Set(HeaderRequestID, "notif-2") }},
-		{name: "Request-Id missing", mutate: func(h http.Header) { h.Del(HeaderRequestID) }},
-		{name: "Request-Timestamp changed", mutate: func(h http.Header) { h.Set(HeaderRequestTimestamp, "2021-01-27T03:24:24Z") }},
-		{name: "Request-Timestamp missing", mutate: func(h http.Header) { h.Del(HeaderRequestTimestamp) }},
-		{name: "Request-Timestamp unparsable", mutate: func(h http.Header) { h.Set(HeaderRequestTimestamp, "yesterday") }},
-		{name: "Signature changed", mutate: func(h http.Header) { h.Set(HeaderSignature, Sign("SK-other", Components{})) }},
-		{name: "Signature without prefix", mutate: func(h http.Header) { h.Set(HeaderSignature, h.Get(HeaderSignature)[len(SignaturePrefix):]) }},
-		{name: "Signature missing", mutate: func(h http.Header) { h.Del(HeaderSignature) }},
+		{name: "Client-Id changed", mutate: func(h http.Header) { h.Set(signature.HeaderClientID, "MCH-0001-10791114622548") }},
+		{name: "Client-Id missing", mutate: func(h http.Header) { h.Del(signature.HeaderClientID) }},
+		{name: "Request-Id changed", mutate: func(h http.Header) { h.Set(signature.HeaderRequestID, "notif-2") }},
+		{name: "Request-Id missing", mutate: func(h http.Header) { h.Del(signature.HeaderRequestID) }},
+		{name: "Request-Timestamp changed", mutate: func(h http.Header) { h.Set(signature.HeaderRequestTimestamp, "2021-01-27T03:24:24Z") }},
+		{name: "Request-Timestamp missing", mutate: func(h http.Header) { h.Del(signature.HeaderRequestTimestamp) }},
+		{name: "Request-Timestamp unparsable", mutate: func(h http.Header) { h.Set(signature.HeaderRequestTimestamp, "yesterday") }},
+		{name: "Signature changed", mutate: func(h http.Header) {
+			h.Set(signature.HeaderSignature, signature.Sign("SK-other", signature.Components{}))
+		}},
+		{name: "Signature without prefix", mutate: func(h http.Header) {
+			h.Set(signature.HeaderSignature, h.Get(signature.HeaderSignature)[len(signature.SignaturePrefix):])
+		}},
+		{name: "Signature missing", mutate: func(h http.Header) { h.Del(signature.HeaderSignature) }},
 		{name: "body byte flipped", body: flipped},
 		{name: "body empty", body: []byte{}},
 		{name: "wrong target", target: "/payments/doku/notify/"},

@@ -16,7 +16,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"doku-checkout/app"
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 	"doku-checkout/handlers"
 	"doku-checkout/store"
 )
@@ -169,7 +169,7 @@ func FuzzNotification(f *testing.F) {
 		})
 		return b
 	}
-	ts := time.Now().UTC().Format(doku.TimestampLayout)
+	ts := time.Now().UTC().Format(signature.TimestampLayout)
 	for _, sign := range []bool{true, false} {
 		f.Add(body(o.Invoice, 85000, "SUCCESS"), app.SandboxClientID, "req-1", ts, "HMACSHA256=x", sign)
 		f.Add(body(o.Invoice, 1, "SUCCESS"), app.SandboxClientID, "req-2", ts, "", sign)
@@ -192,14 +192,14 @@ func FuzzNotification(f *testing.F) {
 				requestID = "req"
 			}
 			clientID, timestamp = app.SandboxClientID, ts
-			signature = doku.Sign(app.SandboxSecretKey, doku.Components{ClientID: clientID, RequestID: requestID,
-				Timestamp: timestamp, Target: handlers.NotificationPath, Digest: doku.Digest(payload)})
+			signature = signature.Sign(app.SandboxSecretKey, signature.Components{ClientID: clientID, RequestID: requestID,
+				Timestamp: timestamp, Target: handlers.NotificationPath, Digest: signature.Digest(payload)})
 		}
-		set(doku.HeaderClientID, clientID)
-		set(doku.HeaderRequestID, requestID)
-		set(doku.HeaderRequestTimestamp, timestamp)
-		set(doku.HeaderSignature, signature)
-		signed := sign && req.Header.Get(doku.HeaderRequestID) == requestID
+		set(signature.HeaderClientID, clientID)
+		set(signature.HeaderRequestID, requestID)
+		set(signature.HeaderRequestTimestamp, timestamp)
+		set(signature.HeaderSignature, signature)
+		signed := sign && req.Header.Get(signature.HeaderRequestID) == requestID
 		code := fa.serve(req).Code
 		switch {
 		case code >= 500:

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // apiRequest is an authenticated API request.
@@ -29,7 +29,7 @@ type apiHandler func(req *apiRequest) apiResponse
 // idempotency, then the handler (which parses and validates).
 func (s *Server) post(h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		requestID := r.Header.Get(doku.HeaderRequestID)
+		requestID := r.Header.Get(signature.HeaderRequestID)
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 		if err != nil {
 			s.write(w, r, requestID, errorResponse(http.StatusRequestEntityTooLarge, codePayloadTooLarge, msgBodyTooLarge), false)
@@ -47,7 +47,7 @@ func (s *Server) post(h apiHandler) http.HandlerFunc {
 // get is the pipeline for a GET endpoint: four-line signature, no idempotency.
 func (s *Server) get(h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		requestID := r.Header.Get(doku.HeaderRequestID)
+		requestID := r.Header.Get(signature.HeaderRequestID)
 		req, fail := s.authenticate(r, nil, false)
 		if fail != nil {
 			s.write(w, r, requestID, *fail, false)
@@ -77,38 +77,38 @@ func (s *Server) authenticate(r *http.Request, body []byte, withDigest bool) (*a
 		return nil, &resp
 	}
 	h := r.Header
-	for _, name := range []string{doku.HeaderClientID, doku.HeaderRequestID, doku.HeaderRequestTimestamp, doku.HeaderSignature} {
+	for _, name := range []string{signature.HeaderClientID, signature.HeaderRequestID, signature.HeaderRequestTimestamp, signature.HeaderSignature} {
 		if h.Get(name) == "" {
 			return fail(codeInvalidHeader, fmt.Sprintf(msgMissingHeader, name))
 		}
 	}
-	clientID := h.Get(doku.HeaderClientID)
-	requestID := h.Get(doku.HeaderRequestID)
-	ts := h.Get(doku.HeaderRequestTimestamp)
-	sig := h.Get(doku.HeaderSignature)
+	clientID := h.Get(signature.HeaderClientID)
+	requestID := h.Get(signature.HeaderRequestID)
+	ts := h.Get(signature.HeaderRequestTimestamp)
+	sig := h.Get(signature.HeaderSignature)
 	if len(requestID) > maxRequestIDLen {
 		return fail(codeInvalidHeader, msgRequestIDTooLong)
 	}
 	if clientID != s.cfg.ClientID {
 		return fail(codeInvalidClientID, msgUnknownClientID)
 	}
-	t, err := time.Parse(doku.TimestampLayout, ts)
-	if err != nil || t.Format(doku.TimestampLayout) != ts {
+	t, err := time.Parse(signature.TimestampLayout, ts)
+	if err != nil || t.Format(signature.TimestampLayout) != ts {
 		return fail(codeInvalidTimestamp, msgBadTimestamp)
 	}
 	if skew := s.now().Sub(t); skew > maxTimestampSkew || skew < -maxTimestampSkew {
 		return fail(codeInvalidTimestamp, msgTimestampSkew)
 	}
-	c := doku.Components{
+	c := signature.Components{
 		ClientID:  clientID,
 		RequestID: requestID,
 		Timestamp: ts,
 		Target:    requestTarget(r),
 	}
 	if withDigest {
-		c.Digest = doku.Digest(body)
+		c.Digest = signature.Digest(body)
 	}
-	if !doku.Verify(s.cfg.SecretKey, c, sig) {
+	if !signature.Verify(s.cfg.SecretKey, c, sig) {
 		return fail(codeInvalidSignature, msgBadSignature)
 	}
 	return &apiRequest{r: r, requestID: requestID, signature: sig, timestamp: ts, body: body}, nil

@@ -9,21 +9,21 @@ import (
 	"testing"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // The contract's test vector must pass the sandbox's signature check.
 func TestContractVectorVerifies(t *testing.T) {
-	at, _ := time.Parse(doku.TimestampLayout, "2021-08-24T08:46:42Z")
+	at, _ := time.Parse(signature.TimestampLayout, "2021-08-24T08:46:42Z")
 	s := New(Config{ClientID: testClientID, SecretKey: testSecret, Logger: quietLogger(), Now: func() time.Time { return at }})
 	defer s.Close()
 	body := `{"order":{"invoice_number":"INV-20210118-0001","amount":90000}}`
 	req := httptest.NewRequest(http.MethodPost, "/credit-card/charge", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(doku.HeaderClientID, testClientID)
-	req.Header.Set(doku.HeaderRequestID, "b154c582-4501-436a-8012-0346f2a46b47")
-	req.Header.Set(doku.HeaderRequestTimestamp, "2021-08-24T08:46:42Z")
-	req.Header.Set(doku.HeaderSignature, "HMACSHA256=8A5La6tprN2iYWpbKP4CIMKREVAvl5wlt5yM3ZJ0nMA=")
+	req.Header.Set(signature.HeaderClientID, testClientID)
+	req.Header.Set(signature.HeaderRequestID, "b154c582-4501-436a-8012-0346f2a46b47")
+	req.Header.Set(signature.HeaderRequestTimestamp, "2021-08-24T08:46:42Z")
+	req.Header.Set(signature.HeaderSignature, "HMACSHA256=8A5La6tprN2iYWpbKP4CIMKREVAvl5wlt5yM3ZJ0nMA=")
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)
 	if rec.Code == http.StatusUnauthorized {
@@ -33,12 +33,12 @@ func TestContractVectorVerifies(t *testing.T) {
 		t.Errorf("contract vector (no payment.type): got %d, want 400", rec.Code)
 	}
 
-	at, _ = time.Parse(doku.TimestampLayout, "2020-08-11T08:45:42Z")
+	at, _ = time.Parse(signature.TimestampLayout, "2020-08-11T08:45:42Z")
 	get := httptest.NewRequest(http.MethodGet, "/orders/v1/status/INV-123123-12313", nil)
-	get.Header.Set(doku.HeaderClientID, testClientID)
-	get.Header.Set(doku.HeaderRequestID, "d895fb53-479c-4f77-a76a-ab81b40d77cb")
-	get.Header.Set(doku.HeaderRequestTimestamp, "2020-08-11T08:45:42Z")
-	get.Header.Set(doku.HeaderSignature, "HMACSHA256=iWVUk19ygyQsWkuKzWnJFhu7gqPMlKfMtWd0HJc+NfQ=")
+	get.Header.Set(signature.HeaderClientID, testClientID)
+	get.Header.Set(signature.HeaderRequestID, "d895fb53-479c-4f77-a76a-ab81b40d77cb")
+	get.Header.Set(signature.HeaderRequestTimestamp, "2020-08-11T08:45:42Z")
+	get.Header.Set(signature.HeaderSignature, "HMACSHA256=iWVUk19ygyQsWkuKzWnJFhu7gqPMlKfMtWd0HJc+NfQ=")
 	rec = httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, get)
 	if rec.Code != http.StatusNotFound {
@@ -57,30 +57,30 @@ func TestAuthenticationFailures(t *testing.T) {
 		wantCode string
 	}{
 		{"valid", http.MethodPost, func(*http.Request) {}, ""},
-		{"missing Client-Id", http.MethodPost, func(r *http.Request) { r.Header.Del(doku.HeaderClientID) }, codeInvalidHeader},
-		{"missing Request-Id", http.MethodPost, func(r *http.Request) { r.Header.Del(doku.HeaderRequestID) }, codeInvalidHeader},
-		{"missing Request-Timestamp", http.MethodPost, func(r *http.Request) { r.Header.Del(doku.HeaderRequestTimestamp) }, codeInvalidHeader},
-		{"missing Signature", http.MethodPost, func(r *http.Request) { r.Header.Del(doku.HeaderSignature) }, codeInvalidHeader},
-		{"Request-Id too long", http.MethodPost, func(r *http.Request) { r.Header.Set(doku.HeaderRequestID, strings.Repeat("a", 129)) }, codeInvalidHeader},
-		{"other Client-Id", http.MethodPost, func(r *http.Request) { r.Header.Set(doku.HeaderClientID, "MCH-0001-0000") }, codeInvalidClientID},
-		{"tampered Request-Id", http.MethodPost, func(r *http.Request) { r.Header.Set(doku.HeaderRequestID, "other-id") }, codeInvalidSignature},
+		{"missing Client-Id", http.MethodPost, func(r *http.Request) { r.Header.Del(signature.HeaderClientID) }, codeInvalidHeader},
+		{"missing Request-Id", http.MethodPost, func(r *http.Request) { r.Header.Del(signature.HeaderRequestID) }, codeInvalidHeader},
+		{"missing Request-Timestamp", http.MethodPost, func(r *http.Request) { r.Header.Del(signature.HeaderRequestTimestamp) }, codeInvalidHeader},
+		{"missing Signature", http.MethodPost, func(r *http.Request) { r.Header.Del(signature.HeaderSignature) }, codeInvalidHeader},
+		{"Request-Id too long", http.MethodPost, func(r *http.Request) { r.Header.Set(signature.HeaderRequestID, strings.Repeat("a", 129)) }, codeInvalidHeader},
+		{"other Client-Id", http.MethodPost, func(r *http.Request) { r.Header.Set(signature.HeaderClientID, "MCH-0001-0000") }, codeInvalidClientID},
+		{"tampered Request-Id", http.MethodPost, func(r *http.Request) { r.Header.Set(signature.HeaderRequestID, "other-id") }, codeInvalidSignature},
 		{"tampered timestamp", http.MethodPost, func(r *http.Request) {
-			r.Header.Set(doku.HeaderRequestTimestamp, time.Now().Add(-time.Minute).UTC().Format(doku.TimestampLayout))
+			r.Header.Set(signature.HeaderRequestTimestamp, time.Now().Add(-time.Minute).UTC().Format(signature.TimestampLayout))
 		}, codeInvalidSignature},
 		{"tampered signature", http.MethodPost, func(r *http.Request) {
-			sig := []byte(r.Header.Get(doku.HeaderSignature))
+			sig := []byte(r.Header.Get(signature.HeaderSignature))
 			sig[len(sig)-3] ^= 1
-			r.Header.Set(doku.HeaderSignature, string(sig))
+			r.Header.Set(signature.HeaderSignature, string(sig))
 		}, codeInvalidSignature},
 		{"signature without prefix", http.MethodPost, func(r *http.Request) {
-			r.Header.Set(doku.HeaderSignature, strings.TrimPrefix(r.Header.Get(doku.HeaderSignature), doku.SignaturePrefix))
+			r.Header.Set(signature.HeaderSignature, strings.TrimPrefix(r.Header.Get(signature.HeaderSignature), signature.SignaturePrefix))
 		}, codeInvalidSignature},
 		{"tampered path", http.MethodPost, func(r *http.Request) { r.URL.Path = "/credit-card/capture" }, codeInvalidSignature},
-		{"bad timestamp format", http.MethodPost, func(r *http.Request) { r.Header.Set(doku.HeaderRequestTimestamp, "2021-08-24 08:46:42") }, codeInvalidTimestamp},
+		{"bad timestamp format", http.MethodPost, func(r *http.Request) { r.Header.Set(signature.HeaderRequestTimestamp, "2021-08-24 08:46:42") }, codeInvalidTimestamp},
 		{"GET signed with a Digest line", http.MethodGet, func(r *http.Request) {
-			c := doku.Components{ClientID: testClientID, RequestID: r.Header.Get(doku.HeaderRequestID),
-				Timestamp: r.Header.Get(doku.HeaderRequestTimestamp), Target: r.URL.Path, Digest: doku.Digest(nil)}
-			r.Header.Set(doku.HeaderSignature, doku.Sign(testSecret, c))
+			c := signature.Components{ClientID: testClientID, RequestID: r.Header.Get(signature.HeaderRequestID),
+				Timestamp: r.Header.Get(signature.HeaderRequestTimestamp), Target: r.URL.Path, Digest: signature.Digest(nil)}
+			r.Header.Set(signature.HeaderSignature, signature.Sign(testSecret, c))
 		}, codeInvalidSignature},
 	}
 	for _, tc := range tests {
@@ -103,7 +103,7 @@ func TestAuthenticationFailures(t *testing.T) {
 				t.Errorf("got %d %s, want 401 %s", res.status, res.errorCode(), tc.wantCode)
 			}
 			res.path = req.URL.EscapedPath()
-			if !res.signatureOK(req.Header.Get(doku.HeaderRequestID)) {
+			if !res.signatureOK(req.Header.Get(signature.HeaderRequestID)) {
 				t.Errorf("401 response signature does not verify")
 			}
 		})

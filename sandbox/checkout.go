@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // checkoutPagePath prefixes the hosted Checkout page: /checkout-page/{token_id}.
@@ -361,4 +361,4 @@ func (s *Server) returnFromCheckout(w http.ResponseWriter, cs *checkoutSession, 
 }
 
 // checkoutDate formats a time for the dashboard.
-func checkoutDate(t time.Time) string { return t.UTC().Format(doku.TimestampLayout) }
+func checkoutDate(t time.Time) string { return t.UTC().Format(signature.TimestampLayout) }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // FuzzChargeRequest: parsing and validation never panic and never answer
@@ -48,7 +48,7 @@ func FuzzChargeRequest(f *testing.F) {
 			if res.status >= 500 && !bytes.Contains(body, []byte("4000000000000119")) {
 				t.Fatalf("%s: got 500 without the 500 test card", p)
 			}
-			if !res.signatureOK(req.Header.Get(doku.HeaderRequestID)) && !bytes.Contains(body, []byte("4000000000000200")) {
+			if !res.signatureOK(req.Header.Get(signature.HeaderRequestID)) && !bytes.Contains(body, []byte("4000000000000200")) {
 				t.Fatalf("%s: response signature does not verify", p)
 			}
 		}
@@ -59,7 +59,7 @@ func FuzzChargeRequest(f *testing.F) {
 // correctly signed; a correctly signed request with one byte changed fails.
 func FuzzVerifyRequest(f *testing.F) {
 	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	stamp := now.Format(doku.TimestampLayout)
+	stamp := now.Format(signature.TimestampLayout)
 	f.Add(testClientID, "id-1", stamp, "/credit-card/charge", []byte(`{"a":1}`), "HMACSHA256=x", uint8(0), uint16(0))
 	f.Add(testClientID, "id-1", stamp, "/credit-card/charge", []byte(`{"a":1}`), "", uint8(1), uint16(0))
 	f.Add(testClientID, "id-2", stamp, "/orders/v1/status/INV 1", []byte{}, "", uint8(2), uint16(3))
@@ -68,13 +68,13 @@ func FuzzVerifyRequest(f *testing.F) {
 	f.Cleanup(s.Close)
 	f.Fuzz(func(t *testing.T, clientID, requestID, ts, path string, body []byte, sig string, mode uint8, flip uint16) {
 		target := (&url.URL{Path: "/" + strings.TrimPrefix(path, "/")}).EscapedPath()
-		c := doku.Components{ClientID: clientID, RequestID: requestID, Timestamp: ts, Target: target, Digest: doku.Digest(body)}
+		c := signature.Components{ClientID: clientID, RequestID: requestID, Timestamp: ts, Target: target, Digest: signature.Digest(body)}
 		tamper := false
 		switch mode % 3 {
 		case 1:
-			sig = doku.Sign(testSecret, c)
+			sig = signature.Sign(testSecret, c)
 		case 2:
-			sig = doku.Sign(testSecret, c)
+			sig = signature.Sign(testSecret, c)
 			if len(body) > 0 {
 				body = append([]byte(nil), body...)
 				body[int(flip)%len(body)] ^= 0x20
@@ -84,13 +84,13 @@ func FuzzVerifyRequest(f *testing.F) {
 		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 		req.URL = &url.URL{Path: "/" + strings.TrimPrefix(path, "/")}
 		req.Header = http.Header{}
-		req.Header.Set(doku.HeaderClientID, clientID)
-		req.Header.Set(doku.HeaderRequestID, requestID)
-		req.Header.Set(doku.HeaderRequestTimestamp, ts)
-		req.Header.Set(doku.HeaderSignature, sig)
+		req.Header.Set(signature.HeaderClientID, clientID)
+		req.Header.Set(signature.HeaderRequestID, requestID)
+		req.Header.Set(signature.HeaderRequestTimestamp, ts)
+		req.Header.Set(signature.HeaderSignature, sig)
 		// Header values round-trip as set only for what the wire allows;
 		// use what the request now carries.
-		c.ClientID, c.RequestID, c.Timestamp = req.Header.Get(doku.HeaderClientID), req.Header.Get(doku.HeaderRequestID), req.Header.Get(doku.HeaderRequestTimestamp)
+		c.ClientID, c.RequestID, c.Timestamp = req.Header.Get(signature.HeaderClientID), req.Header.Get(signature.HeaderRequestID), req.Header.Get(signature.HeaderRequestTimestamp)
 		_, fail := s.authenticate(req, body, true)
 		ok := fail == nil
 		if !ok {
@@ -99,15 +99,15 @@ func FuzzVerifyRequest(f *testing.F) {
 			}
 			return
 		}
-		c.Digest = doku.Digest(body)
+		c.Digest = signature.Digest(body)
 		if tamper {
 			t.Fatalf("tampered body authenticated")
 		}
 		if clientID != testClientID {
 			t.Fatalf("Client-Id %q authenticated, want only %q", clientID, testClientID)
 		}
-		if sig != doku.Sign(testSecret, c) {
-			t.Fatalf("signature %q authenticated, want only %q", sig, doku.Sign(testSecret, c))
+		if sig != signature.Sign(testSecret, c) {
+			t.Fatalf("signature %q authenticated, want only %q", sig, signature.Sign(testSecret, c))
 		}
 		if ts != stamp && !withinSkew(ts, now) {
 			t.Fatalf("timestamp %q authenticated at %s", ts, stamp)
@@ -116,7 +116,7 @@ func FuzzVerifyRequest(f *testing.F) {
 }
 
 func withinSkew(ts string, now time.Time) bool {
-	t, err := time.Parse(doku.TimestampLayout, ts)
+	t, err := time.Parse(signature.TimestampLayout, ts)
 	if err != nil {
 		return false
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 const (
@@ -94,16 +94,16 @@ func signedRequest(base, method, path, requestID string, body []byte, ts time.Ti
 	if err != nil {
 		panic(err)
 	}
-	stamp := ts.UTC().Format(doku.TimestampLayout)
-	c := doku.Components{ClientID: testClientID, RequestID: requestID, Timestamp: stamp, Target: req.URL.EscapedPath()}
+	stamp := ts.UTC().Format(signature.TimestampLayout)
+	c := signature.Components{ClientID: testClientID, RequestID: requestID, Timestamp: stamp, Target: req.URL.EscapedPath()}
 	if method == http.MethodPost {
-		c.Digest = doku.Digest(body)
+		c.Digest = signature.Digest(body)
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set(doku.HeaderClientID, testClientID)
-	req.Header.Set(doku.HeaderRequestID, requestID)
-	req.Header.Set(doku.HeaderRequestTimestamp, stamp)
-	req.Header.Set(doku.HeaderSignature, doku.Sign(testSecret, c))
+	req.Header.Set(signature.HeaderClientID, testClientID)
+	req.Header.Set(signature.HeaderRequestID, requestID)
+	req.Header.Set(signature.HeaderRequestTimestamp, stamp)
+	req.Header.Set(signature.HeaderSignature, signature.Sign(testSecret, c))
 	return req
 }
 
@@ -139,15 +139,15 @@ func (r result) errorMessage() string {
 
 // signatureOK verifies the response signature (five lines, Response-Timestamp).
 func (r result) signatureOK(requestID string) bool {
-	c := doku.Components{
-		ClientID:      r.header.Get(doku.HeaderClientID),
-		RequestID:     r.header.Get(doku.HeaderRequestID),
-		TimestampName: doku.HeaderResponseTimestamp,
-		Timestamp:     r.header.Get(doku.HeaderResponseTimestamp),
+	c := signature.Components{
+		ClientID:      r.header.Get(signature.HeaderClientID),
+		RequestID:     r.header.Get(signature.HeaderRequestID),
+		TimestampName: signature.HeaderResponseTimestamp,
+		Timestamp:     r.header.Get(signature.HeaderResponseTimestamp),
 		Target:        r.path,
-		Digest:        doku.Digest(r.body),
+		Digest:        signature.Digest(r.body),
 	}
-	return c.ClientID == testClientID && c.RequestID == requestID && doku.Verify(testSecret, c, r.header.Get(doku.HeaderSignature))
+	return c.ClientID == testClientID && c.RequestID == requestID && signature.Verify(testSecret, c, r.header.Get(signature.HeaderSignature))
 }
 
 func (h *harness) send(req *http.Request) result {

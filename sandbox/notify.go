@@ -9,9 +9,9 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/google/uuid"
+	"doku-checkout/doku/signature"
 
-	"doku-checkout/doku"
+	"github.com/google/uuid"
 )
 
 // notifyLag lets the charge response leave before its notification.
@@ -80,22 +80,22 @@ func (s *Server) deliver(ctx context.Context, target string, n *notification, bo
 	if err == nil && u.EscapedPath() != "" {
 		path = u.EscapedPath()
 	}
-	ts := s.now().UTC().Format(doku.TimestampLayout)
-	sig := doku.Sign(s.cfg.SecretKey, doku.Components{
+	ts := s.now().UTC().Format(signature.TimestampLayout)
+	sig := signature.Sign(s.cfg.SecretKey, signature.Components{
 		ClientID:  s.cfg.ClientID,
 		RequestID: n.requestID,
 		Timestamp: ts,
 		Target:    path,
-		Digest:    doku.Digest(body),
+		Digest:    signature.Digest(body),
 	})
 	a := attempt{at: s.now()}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err == nil {
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(doku.HeaderClientID, s.cfg.ClientID)
-		req.Header.Set(doku.HeaderRequestID, n.requestID)
-		req.Header.Set(doku.HeaderRequestTimestamp, ts)
-		req.Header.Set(doku.HeaderSignature, sig)
+		req.Header.Set(signature.HeaderClientID, s.cfg.ClientID)
+		req.Header.Set(signature.HeaderRequestID, n.requestID)
+		req.Header.Set(signature.HeaderRequestTimestamp, ts)
+		req.Header.Set(signature.HeaderSignature, sig)
 		var resp *http.Response
 		resp, err = s.cfg.HTTPClient.Do(req)
 		if err == nil {

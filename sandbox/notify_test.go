@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // receiver is a merchant notification endpoint that answers with codes in
@@ -35,15 +35,15 @@ func newReceiver(t *testing.T, codes ...int) *receiver {
 	rc := &receiver{codes: codes}
 	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		c := doku.Components{
-			ClientID:  r.Header.Get(doku.HeaderClientID),
-			RequestID: r.Header.Get(doku.HeaderRequestID),
-			Timestamp: r.Header.Get(doku.HeaderRequestTimestamp),
+		c := signature.Components{
+			ClientID:  r.Header.Get(signature.HeaderClientID),
+			RequestID: r.Header.Get(signature.HeaderRequestID),
+			Timestamp: r.Header.Get(signature.HeaderRequestTimestamp),
 			Target:    r.URL.Path,
-			Digest:    doku.Digest(body),
+			Digest:    signature.Digest(body),
 		}
 		got := received{at: time.Now(), header: r.Header.Clone(), body: body,
-			verified: r.URL.Path == notifyPath && c.ClientID == testClientID && doku.Verify(testSecret, c, r.Header.Get(doku.HeaderSignature))}
+			verified: r.URL.Path == notifyPath && c.ClientID == testClientID && signature.Verify(testSecret, c, r.Header.Get(signature.HeaderSignature))}
 		_ = json.Unmarshal(body, &got.env)
 		rc.mu.Lock()
 		rc.received = append(rc.received, got)
@@ -82,7 +82,7 @@ func TestNotificationRetriedAndSigned(t *testing.T) {
 			t.Errorf("notification %d: signature does not verify", i)
 		}
 	}
-	if a, b := got[0].header.Get(doku.HeaderRequestID), got[1].header.Get(doku.HeaderRequestID); a == "" || a != b {
+	if a, b := got[0].header.Get(signature.HeaderRequestID), got[1].header.Get(signature.HeaderRequestID); a == "" || a != b {
 		t.Errorf("retry Request-Id: got %q then %q, want the same non-empty id", a, b)
 	}
 	if gap := got[1].at.Sub(got[0].at); gap < 150*time.Millisecond {

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // Config configures a Server.
@@ -279,21 +279,21 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, requestID string,
 	if resp.badSignature && !replay {
 		key += badSignatureKeySuffix
 	}
-	ts := s.now().UTC().Format(doku.TimestampLayout)
-	sig := doku.Sign(key, doku.Components{
+	ts := s.now().UTC().Format(signature.TimestampLayout)
+	sig := signature.Sign(key, signature.Components{
 		ClientID:      s.cfg.ClientID,
 		RequestID:     requestID,
-		TimestampName: doku.HeaderResponseTimestamp,
+		TimestampName: signature.HeaderResponseTimestamp,
 		Timestamp:     ts,
 		Target:        requestTarget(r),
-		Digest:        doku.Digest(resp.body),
+		Digest:        signature.Digest(resp.body),
 	})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set(doku.HeaderClientID, s.cfg.ClientID)
-	h.Set(doku.HeaderRequestID, requestID)
-	h.Set(doku.HeaderResponseTimestamp, ts)
-	h.Set(doku.HeaderSignature, sig)
+	h.Set(signature.HeaderClientID, s.cfg.ClientID)
+	h.Set(signature.HeaderRequestID, requestID)
+	h.Set(signature.HeaderResponseTimestamp, ts)
+	h.Set(signature.HeaderSignature, sig)
 	w.WriteHeader(status)
 	_, _ = w.Write(resp.body)
 
@@ -313,6 +313,6 @@ func requestTarget(r *http.Request) string {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.write(w, r, r.Header.Get(doku.HeaderRequestID),
+	s.write(w, r, r.Header.Get(signature.HeaderRequestID),
 		errorResponse(http.StatusNotFound, codeNotFound, msgRouteNotFound), false)
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // Identifiers in the notification and status envelope.
@@ -52,7 +52,7 @@ func baseEnvelope(status string, date time.Time, requestID, invoice string, amou
 		Channel:  idOut{ID: channelCreditCard},
 		Transaction: envTx{
 			Status:            status,
-			Date:              date.UTC().Format(doku.TimestampLayout),
+			Date:              date.UTC().Format(signature.TimestampLayout),
 			OriginalRequestID: requestID,
 		},
 		Order:    orderOut{InvoiceNumber: invoice, Amount: amount},

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"doku-checkout/doku"
+	"doku-checkout/doku/signature"
 )
 
 // tokenTypeCard is the only token_data.type the sandbox knows.
@@ -111,7 +111,7 @@ func (s *Server) listTokens(req *apiRequest) apiResponse {
 			Brand:       sc.card.brand,
 			Type:        cardTypeCredit,
 			Expiry:      sc.card.expiry,
-			CreatedDate: sc.created.UTC().Format(doku.TimestampLayout),
+			CreatedDate: sc.created.UTC().Format(signature.TimestampLayout),
 		})
 	}
 	return jsonResponse(http.StatusOK, out)

@@ -1,4 +1,4 @@
-package doku
+package signature
 
 import "testing"
 

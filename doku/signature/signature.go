@@ -1,9 +1,10 @@
-// Package doku is the signed client for DOKU's non-SNAP card and Checkout API.
+// Package signature is DOKU's non-SNAP request signature: Digest, the string
+// to sign and HMACSHA256 over it, for requests, answers and notifications.
 //
 // This file holds the signature primitive. It is the only code the sandbox
 // shares with the client, so that a mistake elsewhere on one side cannot hide
 // behind the same mistake on the other.
-package doku
+package signature
 
 import (
 	"crypto/hmac"

@@ -1,0 +1,68 @@
+// Package route names every URL path of the shop once. The router
+// registers these patterns, the views link to them and the payment flow
+// builds DOKU's callback URLs from them, so a path changed here changes
+// everywhere at once. It imports nothing of the project.
+package route
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// Patterns as the router registers them (":name" is a parameter).
+const (
+	Health        = "/healthz"
+	Static        = "/static/:version/*"
+	StaticRoot    = "/static/"
+	Catalog       = "/"
+	Cart          = "/cart"
+	CartItems     = "/cart/items"
+	CartItem      = "/cart/items/:id"
+	Checkout      = "/checkout"
+	ThreeDSRoot   = "/checkout/3ds/"
+	ThreeDSPassed = "/checkout/3ds/:ref/success"
+	ThreeDSFailed = "/checkout/3ds/:ref/failed"
+	Notification  = "/notifications/doku"
+	Receipt       = "/orders/:invoice"
+	Orders        = "/orders"
+	Cards         = "/account/cards"
+	CardDelete    = "/account/cards/:id/delete"
+	Register      = "/register"
+	Login         = "/login"
+	Logout        = "/logout"
+)
+
+// CartItemPath is where a cart line's quantity is changed.
+func CartItemPath(productID int64) string {
+	return CartItems + "/" + strconv.FormatInt(productID, 10)
+}
+
+// CardDeletePath is where a saved card is removed.
+func CardDeletePath(cardID int64) string {
+	return Cards + "/" + strconv.FormatInt(cardID, 10) + "/delete"
+}
+
+// ThreeDSReturnPath is the callback path DOKU sends the browser back to
+// after 3-D Secure: the order is found by ref alone.
+func ThreeDSReturnPath(ref string, passed bool) string {
+	outcome := "/failed"
+	if passed {
+		outcome = "/success"
+	}
+	return ThreeDSRoot + url.PathEscape(ref) + outcome
+}
+
+// ReceiptPath is an order's receipt; key, when not empty, is the guest's
+// receipt key that opens it without a login.
+func ReceiptPath(invoice, key string) string {
+	p := Orders + "/" + url.PathEscape(invoice)
+	if key != "" {
+		p += "?k=" + url.QueryEscape(key)
+	}
+	return p
+}
+
+// LoginThen is the login page that leads back to next (a local path).
+func LoginThen(next string) string {
+	return Login + "?next=" + url.QueryEscape(next)
+}
