@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"doku-checkout/payment"
 	"doku-checkout/store"
 )
 
@@ -92,7 +93,7 @@ func TestReplayedThreeDSReturnChargesOnce(t *testing.T) {
 		// The failed-3DS return of a paid order changes nothing either.
 		req, _ := http.NewRequest(http.MethodPost, app.URL+"/checkout/3ds/"+o.Ref+"/failed", nil)
 		s.noFollow(req)
-		if got := app.order(t, invoice).Status; got != store.StatusSuccess {
+		if got := app.order(t, invoice).Status; got != payment.StatusSuccess {
 			t.Errorf("after the replays the order is %s, want SUCCESS", got)
 		}
 		if n, m := app.Sandbox.ChargeCount(invoice), len(app.DOKU.charges(invoice)); n != 1 || m != 1 {
@@ -134,7 +135,7 @@ func TestReplayedThreeDSReturnChargesOnce(t *testing.T) {
 		}
 		u, _ := url.Parse(locs[0])
 		invoice := strings.TrimPrefix(u.Path, "/orders/")
-		o := app.waitOrder(t, invoice, store.StatusSuccess, 10*time.Second)
+		o := app.waitOrder(t, invoice, payment.StatusSuccess, 10*time.Second)
 		if n := app.Sandbox.ChargeCount(invoice); n != 1 {
 			t.Errorf("sandbox charges = %d, want 1", n)
 		}
@@ -201,7 +202,7 @@ func pendingOrder(t *testing.T, app *testApp) store.Order {
 	t.Helper()
 	s := toChallenge(t, app, "4000000000000259", "737")
 	s.otp("123456")
-	return app.waitOrder(t, s.text("invoice-number"), store.StatusPending, 5*time.Second)
+	return app.waitOrder(t, s.text("invoice-number"), payment.StatusPending, 5*time.Second)
 }
 
 // unchanged fails t if the order moved or gained an event since before.
@@ -252,7 +253,7 @@ func TestNotifications(t *testing.T) {
 		t.Fatalf("genuine SUCCESS: status %d, want 200", got)
 	}
 	paid := app.order(t, o.Invoice)
-	if paid.Status != store.StatusSuccess {
+	if paid.Status != payment.StatusSuccess {
 		t.Fatalf("after SUCCESS the order is %s", paid.Status)
 	}
 	for _, tc := range []struct{ name, status string }{
@@ -289,11 +290,11 @@ func TestNotifications(t *testing.T) {
 	ev := app.events(t, app.order(t, o2.Invoice))
 	finals := 0
 	for _, e := range ev {
-		if e.To.Final() {
+		if payment.Final(e.To) {
 			finals++
 		}
 	}
-	if finals != 1 || ev[len(ev)-1].To != store.StatusSuccess {
+	if finals != 1 || ev[len(ev)-1].To != payment.StatusSuccess {
 		t.Errorf("after %d identical notifications: %d final transitions, path %s; want exactly one, to SUCCESS", copies, finals, app.statusPath(t, o2))
 	}
 	if n := app.Sandbox.TotalCharges(); n != 2 {
@@ -337,7 +338,7 @@ func TestThreeDSReturnRacesNotification(t *testing.T) {
 				t.Errorf("notification %d: %d %v, want 200", i, code, err)
 			}
 		})
-		final := app.waitOrder(t, o.Invoice, store.StatusSuccess, 10*time.Second)
+		final := app.waitOrder(t, o.Invoice, payment.StatusSuccess, 10*time.Second)
 		if n := app.countOrders(t); n != orders+1 {
 			t.Errorf("round %d: orders %d, want %d", r, n, orders+1)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"doku-checkout/payment"
 	"doku-checkout/store"
 )
 
@@ -42,7 +43,7 @@ func TestGuestPaysWithSuccessCard(t *testing.T) {
 		t.Errorf("sandbox charges for %s = %d, want 1", invoice, n)
 	}
 	o, err := app.Store.OrderByInvoice(context.Background(), invoice)
-	if err != nil || o.Status != store.StatusSuccess || o.AmountIDR != 200000 || o.ApprovalCode == "" {
+	if err != nil || o.Status != payment.StatusSuccess || o.AmountIDR != 200000 || o.ApprovalCode == "" {
 		t.Fatalf("stored order = %+v, %v; want SUCCESS 200000 with an approval code", o, err)
 	}
 	s.get("/cart")

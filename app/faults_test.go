@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"doku-checkout/store"
+	"doku-checkout/payment"
 )
 
 // gate stands between the sandbox and the app's notification URL and holds
@@ -97,7 +97,7 @@ func TestFaultCardsSettleWithOneCharge(t *testing.T) {
 				case <-time.After(10 * time.Second):
 					t.Fatal("the sandbox sent no notification")
 				}
-				if got := app.order(t, invoice).Status; got != store.StatusPending {
+				if got := app.order(t, invoice).Status; got != payment.StatusPending {
 					t.Fatalf("order with its notification held = %s, want PENDING", got)
 				}
 				close(g.open)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"doku-checkout/store"
+	"doku-checkout/payment"
 )
 
 // While a cart's payment is under way (here PENDING: DOKU answered 500, but
@@ -39,7 +39,7 @@ func TestPendingCartCannotBePaidAgain(t *testing.T) {
 		t.Errorf("sandbox charges = %d, want 1", n)
 	}
 	o, _ := app.Store.OrderByInvoice(ctx, first)
-	if o.Status != store.StatusPending {
+	if o.Status != payment.StatusPending {
 		t.Errorf("first order = %s, want PENDING", o.Status)
 	}
 }

@@ -27,6 +27,7 @@ import (
 
 	"doku-checkout/doku/signature"
 	"doku-checkout/handlers"
+	"doku-checkout/payment"
 	"doku-checkout/sandbox"
 	"doku-checkout/store"
 )
@@ -555,7 +556,7 @@ func (a *testApp) order(t *testing.T, invoice string) store.Order {
 }
 
 // waitOrder polls the store until the order reaches want, or fails after within.
-func (a *testApp) waitOrder(t *testing.T, invoice string, want store.Status, within time.Duration) store.Order {
+func (a *testApp) waitOrder(t *testing.T, invoice string, want payment.Status, within time.Duration) store.Order {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {

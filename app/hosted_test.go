@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"doku-checkout/doku/signature"
+	"doku-checkout/payment"
 	"doku-checkout/store"
 )
 
@@ -94,7 +95,7 @@ func TestHostedPaymentSavesCardAndSettlesByNotification(t *testing.T) {
 	ctx := context.Background()
 	invoice := s.doc.Find(`[data-testid="invoice"]`).Text()
 	o, err := app.Store.OrderByInvoice(ctx, invoice)
-	if err != nil || o.Status != store.StatusAwaitingPayment || o.Mode != store.ModeHosted {
+	if err != nil || o.Status != payment.StatusAwaitingPayment || o.Mode != store.ModeHosted {
 		t.Fatalf("order before paying = %+v, %v; want AWAITING_PAYMENT hosted", o, err)
 	}
 	s.submit("form", url.Values{"card_number": {"4111111111111111"}, "card_expiry": {"1230"}, "card_cvv": {"737"}, "save_card": {"1"}}).otp("123456")
@@ -191,7 +192,7 @@ func TestHostedBadSignatureNotificationChangesNothing(t *testing.T) {
 		}
 	}
 	o, _ := app.Store.OrderByInvoice(context.Background(), invoice)
-	if o.Status != store.StatusAwaitingPayment {
+	if o.Status != payment.StatusAwaitingPayment {
 		t.Fatalf("order after forged notifications = %s, want AWAITING_PAYMENT", o.Status)
 	}
 }
@@ -219,7 +220,7 @@ func TestHostedDeclineThenPayOnTheSameLink(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if o, _ = app.Store.OrderByInvoice(ctx, invoice); o.Status != store.StatusAwaitingPayment {
+	if o, _ = app.Store.OrderByInvoice(ctx, invoice); o.Status != payment.StatusAwaitingPayment {
 		t.Fatalf("after a declined attempt the order is %s, want AWAITING_PAYMENT (the link is still payable)", o.Status)
 	}
 	s.get(payReceipt(o))

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"doku-checkout/route"
 	"doku-checkout/store"
 	"doku-checkout/views"
 )
@@ -57,7 +58,7 @@ func (h *Handler) Register(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return h.logIn(c, cust, "/")
+	return h.logIn(c, cust, route.Catalog)
 }
 
 // LoginForm renders GET /login.
@@ -109,7 +110,7 @@ func (h *Handler) Logout(c echo.Context) error {
 		return err
 	}
 	h.dropCSRF(c)
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, route.Catalog)
 }
 
 func (h *Handler) dropCSRF(c echo.Context) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/route"
 	"doku-checkout/views"
 )
 
@@ -41,5 +42,5 @@ func (h *Handler) DeleteCard(c echo.Context) error {
 	if err := h.store.DeleteSavedCard(h.ctx(c), id, cust.ID); err != nil {
 		return err
 	}
-	return h.flashRedirect(c, "/account/cards", "Card removed.")
+	return h.flashRedirect(c, route.Cards, "Card removed.")
 }

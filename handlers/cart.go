@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/route"
 	"doku-checkout/store"
 	"doku-checkout/views"
 )
@@ -50,7 +51,7 @@ func (h *Handler) UpdateCartItem(c echo.Context) error {
 	if err := h.store.SetCartQuantity(h.ctx(c), s.CartID, productID, qty); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cart")
+	return c.Redirect(http.StatusSeeOther, route.Cart)
 }
 
 // cartLines reads the session's cart once per request (the page header

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/route"
 	"doku-checkout/store"
 	"doku-checkout/views"
 )
@@ -57,7 +58,7 @@ func (h *Handler) AddToCart(c echo.Context) error {
 	if err := h.sessions.Save(c, s); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/cart")
+	return c.Redirect(http.StatusSeeOther, route.Cart)
 }
 
 // cart returns the session with a cart id, new on first use; the store

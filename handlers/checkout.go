@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"doku-checkout/payment"
+	"doku-checkout/route"
 	"doku-checkout/store"
 	"doku-checkout/views"
 )
@@ -24,7 +25,7 @@ func (h *Handler) CheckoutForm(c echo.Context) error {
 		return err
 	}
 	if len(lines) == 0 {
-		return h.flashRedirect(c, "/cart", "Your cart is empty: add something first.")
+		return h.flashRedirect(c, route.Cart, "Your cart is empty: add something first.")
 	}
 	form := views.CheckoutForm{Country: "ID", Mode: h.cfg.Modes[0]}
 	if cust, err := h.customer(c); err == nil {
@@ -76,7 +77,7 @@ func (h *Handler) Checkout(c echo.Context) error {
 		return err
 	}
 	if len(lines) == 0 {
-		return h.flashRedirect(c, "/cart", "Your cart is empty: add something first.")
+		return h.flashRedirect(c, route.Cart, "Your cart is empty: add something first.")
 	}
 	if v := c.FormValue("cart_version"); v != "" && v != cartVersion(lines) {
 		// The cart changed (another tab) since this form showed its total.

@@ -18,6 +18,7 @@ import (
 	"doku-checkout/app"
 	"doku-checkout/doku/signature"
 	"doku-checkout/handlers"
+	"doku-checkout/payment"
 	"doku-checkout/store"
 )
 
@@ -155,11 +156,11 @@ func FuzzCheckoutForm(f *testing.F) {
 func FuzzNotification(f *testing.F) {
 	fa := newFuzzApp(f)
 	ctx := context.Background()
-	o := store.Order{Invoice: "INV-20260101-F0220F0220", Ref: "fuzzref", Mode: store.ModeDirect, Status: store.StatusPending,
+	o := store.Order{Invoice: "INV-20260101-F0220F0220", Ref: "fuzzref", Mode: store.ModeDirect, Status: payment.StatusPending,
 		AmountIDR: 85000, Name: "Siti", Email: "siti@example.com", Phone: "6281234567890", Address: "x", Country: "ID",
 		ChargeRequestID: "6f1c2a8e-1b0c-4e43-9b8e-2f1c2a8e9b8e",
 		Lines:           []store.OrderLine{{ProductID: 2, Name: "Kopi Gayo 250 g", PriceIDR: 85000, Quantity: 1}}}
-	if err := fa.a.Store.CreateOrder(ctx, &o); err != nil {
+	if err := fa.a.Store.CreateOrder(ctx, &o, store.CartClaim{}); err != nil {
 		f.Fatal(err)
 	}
 	body := func(invoice string, amount int64, status string) []byte {
@@ -178,7 +179,7 @@ func FuzzNotification(f *testing.F) {
 		f.Add([]byte(`{"order":{"invoice_number":1}}`), app.SandboxClientID, "req-4", ts, "", sign)
 		f.Add([]byte("\x00\xff{"), "", "", "", "", sign)
 	}
-	f.Fuzz(func(t *testing.T, payload []byte, clientID, requestID, timestamp, signature string, sign bool) {
+	f.Fuzz(func(t *testing.T, payload []byte, clientID, requestID, timestamp, sig string, sign bool) {
 		req := httptest.NewRequest(http.MethodPost, handlers.NotificationPath, bytes.NewReader(payload))
 		req.Header.Set("Content-Type", "application/json")
 		set := func(k, v string) {
@@ -192,13 +193,13 @@ func FuzzNotification(f *testing.F) {
 				requestID = "req"
 			}
 			clientID, timestamp = app.SandboxClientID, ts
-			signature = signature.Sign(app.SandboxSecretKey, signature.Components{ClientID: clientID, RequestID: requestID,
+			sig = signature.Sign(app.SandboxSecretKey, signature.Components{ClientID: clientID, RequestID: requestID,
 				Timestamp: timestamp, Target: handlers.NotificationPath, Digest: signature.Digest(payload)})
 		}
 		set(signature.HeaderClientID, clientID)
 		set(signature.HeaderRequestID, requestID)
 		set(signature.HeaderRequestTimestamp, timestamp)
-		set(signature.HeaderSignature, signature)
+		set(signature.HeaderSignature, sig)
 		signed := sign && req.Header.Get(signature.HeaderRequestID) == requestID
 		code := fa.serve(req).Code
 		switch {

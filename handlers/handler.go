@@ -15,6 +15,7 @@ import (
 
 	"doku-checkout/doku"
 	"doku-checkout/payment"
+	"doku-checkout/route"
 	"doku-checkout/static"
 	"doku-checkout/store"
 	"doku-checkout/views"
@@ -40,7 +41,7 @@ type Config struct {
 
 // NotificationPath is where DOKU posts notifications; the merchant registers
 // PUBLIC_URL + this path in DOKU's Back Office.
-const NotificationPath = "/notifications/doku"
+const NotificationPath = route.Notification
 
 // Handler serves every route of the app.
 type Handler struct {
@@ -82,7 +83,7 @@ func render(c echo.Context, status int, comp templ.Component) error {
 // page fills what the layout needs from the request and session.
 func (h *Handler) page(c echo.Context, title string) views.Page {
 	s := h.sessions.Get(c)
-	p := views.Page{Title: title, StaticPrefix: "/static/" + static.Version + "/"}
+	p := views.Page{Title: title, StaticPrefix: route.StaticRoot + static.Version + "/"}
 	if tok, ok := c.Get("csrf").(string); ok {
 		p.CSRF = tok
 	}

@@ -24,45 +24,19 @@ func (h *Handler) Receipt(c echo.Context) error {
 	if !h.mayView(c, o) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
+	r := payment.ReceiptFor(o)
 	v := views.ReceiptView{
 		Page: h.page(c, "Receipt "+o.Invoice), Invoice: o.Invoice, DateText: views.DateWIB(o.CreatedAt),
-		TotalText: views.IDR(o.AmountIDR), Status: shownStatus(o.Status), Masked: o.CardMasked, Brand: o.CardBrand,
+		TotalText: views.IDR(o.AmountIDR), Status: r.Status, StatusMessage: r.Message, ResponseText: r.Detail,
+		RetryURL: r.RetryURL, Masked: o.CardMasked, Brand: o.CardBrand,
 		ApprovalCode: o.ApprovalCode, CustomerName: o.Name, Email: o.Email,
+	}
+	if r.Refresh {
+		v.RefreshSeconds = 3
 	}
 	for _, l := range o.Lines {
 		v.Lines = append(v.Lines, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
 			UnitText: views.IDR(l.PriceIDR), LineTotalText: views.IDR(l.PriceIDR * int64(l.Quantity))})
-	}
-	switch v.Status {
-	case "SUCCESS":
-		v.StatusMessage = "Payment received. Thank you for your order!"
-	case "FAILED":
-		v.StatusMessage = "The payment did not go through. No money was taken."
-		if o.ResponseMessage != "" {
-			v.ResponseText = o.ResponseMessage
-			if o.ResponseCode != "" {
-				v.ResponseText += " (" + o.ResponseCode + ")"
-			}
-		}
-		v.RetryURL = "/checkout"
-	default:
-		v.StatusMessage = "We are confirming your payment with the bank. This page refreshes by itself; you do not need to pay again."
-		v.RefreshSeconds = 3
-		switch {
-		case o.Status == store.StatusAwaitingPayment && o.ResponseMessage != "":
-			// A declined attempt on DOKU Checkout: the link is still payable.
-			v.StatusMessage = "Your last attempt on the payment page was declined. You can try another card there."
-			v.ResponseText = o.ResponseMessage
-			v.RetryURL = o.PaymentURL
-			v.RefreshSeconds = 0
-		case o.Status == store.StatusAwaitingPayment:
-			v.StatusMessage = "Waiting for your payment on DOKU's secure page. If you closed it, you can go back to it."
-			v.RetryURL = o.PaymentURL
-		case o.Status == store.StatusAwaiting3DS || o.Status == store.StatusCreated:
-			v.StatusMessage = "Waiting for your bank's 3-D Secure check. Nothing has been charged. If you closed that page, go back to checkout to pay."
-			v.RetryURL = "/checkout"
-			v.RefreshSeconds = 0
-		}
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.ReceiptPage(v))
@@ -78,15 +52,6 @@ func (h *Handler) mayView(c echo.Context, o store.Order) bool {
 	return slices.Contains(h.sessions.Get(c).Orders, o.ID)
 }
 
-// shownStatus is what the shopper sees: every open state is PENDING.
-func shownStatus(s store.Status) string {
-	switch s {
-	case store.StatusSuccess, store.StatusFailed:
-		return string(s)
-	}
-	return "PENDING"
-}
-
 // Orders renders GET /orders: the customer's order history.
 func (h *Handler) Orders(c echo.Context) error {
 	cust, err := h.customer(c)
@@ -100,7 +65,7 @@ func (h *Handler) Orders(c echo.Context) error {
 	v := views.OrdersView{Page: h.page(c, "Your orders")}
 	for _, o := range orders {
 		v.Orders = append(v.Orders, views.OrderRow{Invoice: o.Invoice, URL: payment.ReceiptPath(o),
-			DateText: views.DateWIB(o.CreatedAt), TotalText: views.IDR(o.AmountIDR), Status: shownStatus(o.Status)})
+			DateText: views.DateWIB(o.CreatedAt), TotalText: views.IDR(o.AmountIDR), Status: payment.ShownStatus(o.Status)})
 	}
 	return render(c, http.StatusOK, views.OrdersPage(v))
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
+
+	"doku-checkout/route"
 )
 
 // Routes registers every route of the app, with its middleware, on e.
@@ -31,7 +33,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 		// by its verified signature.
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/checkout/3ds/") || p == NotificationPath || p == "/healthz" || strings.HasPrefix(p, "/static/")
+			return strings.HasPrefix(p, route.ThreeDSRoot) || p == route.Notification || p == route.Health || strings.HasPrefix(p, route.StaticRoot)
 		},
 		// A POST from a sibling subdomain (Sec-Fetch-Site: same-site) could
 		// have planted the CSRF cookie itself: refuse it outright. Our own
@@ -51,32 +53,32 @@ func (h *Handler) Routes(e *echo.Echo) {
 		},
 	}))
 
-	e.GET("/healthz", h.Health)
-	e.GET("/static/:version/*", h.Static)
+	e.GET(route.Health, h.Health)
+	e.GET(route.Static, h.Static)
 
-	e.GET("/", h.Catalog)
-	e.POST("/cart/items", h.AddToCart)
-	e.GET("/cart", h.Cart)
-	e.POST("/cart/items/:id", h.UpdateCartItem)
+	e.GET(route.Catalog, h.Catalog)
+	e.POST(route.CartItems, h.AddToCart)
+	e.GET(route.Cart, h.Cart)
+	e.POST(route.CartItem, h.UpdateCartItem)
 
-	e.GET("/checkout", h.CheckoutForm)
-	e.POST("/checkout", h.Checkout, h.limit(h.cfg.CheckoutPerMinute, "Too many payment attempts from your connection. Wait a minute, then try again."))
-	e.GET("/checkout/3ds/:ref/success", h.ThreeDSReturn(true))
-	e.POST("/checkout/3ds/:ref/success", h.ThreeDSReturn(true))
-	e.GET("/checkout/3ds/:ref/failed", h.ThreeDSReturn(false))
-	e.POST("/checkout/3ds/:ref/failed", h.ThreeDSReturn(false))
-	e.POST(NotificationPath, h.Notification)
+	e.GET(route.Checkout, h.CheckoutForm)
+	e.POST(route.Checkout, h.Checkout, h.limit(h.cfg.CheckoutPerMinute, "Too many payment attempts from your connection. Wait a minute, then try again."))
+	e.GET(route.ThreeDSPassed, h.ThreeDSReturn(true))
+	e.POST(route.ThreeDSPassed, h.ThreeDSReturn(true))
+	e.GET(route.ThreeDSFailed, h.ThreeDSReturn(false))
+	e.POST(route.ThreeDSFailed, h.ThreeDSReturn(false))
+	e.POST(route.Notification, h.Notification)
 
-	e.GET("/orders/:invoice", h.Receipt)
-	e.GET("/orders", h.Orders, h.requireLogin)
-	e.GET("/account/cards", h.Cards, h.requireLogin)
-	e.POST("/account/cards/:id/delete", h.DeleteCard, h.requireLogin)
+	e.GET(route.Receipt, h.Receipt)
+	e.GET(route.Orders, h.Orders, h.requireLogin)
+	e.GET(route.Cards, h.Cards, h.requireLogin)
+	e.POST(route.CardDelete, h.DeleteCard, h.requireLogin)
 
-	e.GET("/register", h.RegisterForm)
-	e.POST("/register", h.Register, h.limit(h.cfg.LoginPerMinute, "Too many attempts from your connection. Wait a minute, then try again."))
-	e.GET("/login", h.LoginForm)
-	e.POST("/login", h.Login, h.limit(h.cfg.LoginPerMinute, "Too many login attempts from your connection. Wait a minute, then try again."))
-	e.POST("/logout", h.Logout)
+	e.GET(route.Register, h.RegisterForm)
+	e.POST(route.Register, h.Register, h.limit(h.cfg.LoginPerMinute, "Too many attempts from your connection. Wait a minute, then try again."))
+	e.GET(route.Login, h.LoginForm)
+	e.POST(route.Login, h.Login, h.limit(h.cfg.LoginPerMinute, "Too many login attempts from your connection. Wait a minute, then try again."))
+	e.POST(route.Logout, h.Logout)
 }
 
 // limit is a per-client-address rate limiter; perMinute <= 0 disables it.
@@ -101,7 +103,7 @@ func (h *Handler) limit(perMinute float64, message string) echo.MiddlewareFunc {
 func (h *Handler) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if _, err := h.customer(c); err != nil {
-			return c.Redirect(http.StatusSeeOther, "/login?next="+c.Request().URL.Path)
+			return c.Redirect(http.StatusSeeOther, route.LoginThen(c.Request().URL.Path))
 		}
 		return next(c)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"doku-checkout/doku"
-	"doku-checkout/store"
 )
 
 // A charge that used its whole deadline is still recorded (PENDING): the
@@ -25,7 +24,7 @@ func TestChargeTimeoutIsRecordedPending(t *testing.T) {
 	if _, err := s.CompleteThreeDS(context.Background(), o.Ref, true); err != nil {
 		t.Fatal(err)
 	}
-	if got := statusOf(t, st, o.ID); got.Status != store.StatusPending || got.NextCheckAt.IsZero() {
+	if got := statusOf(t, st, o.ID); got.Status != StatusPending || got.NextCheckAt.IsZero() {
 		t.Fatalf("order after a timed-out charge = %s (next check %v), want PENDING with a check scheduled", got.Status, got.NextCheckAt)
 	}
 }
@@ -40,14 +39,14 @@ func TestAbandonedThreeDSIsClosed(t *testing.T) {
 	now := time.Now()
 	s.now = func() time.Time { return now.Add(s.cfg.AbandonAfter - time.Minute) }
 	s.ReconcileOnce(ctx)
-	if got := statusOf(t, st, o.ID).Status; got != store.StatusAwaiting3DS {
+	if got := statusOf(t, st, o.ID).Status; got != StatusAwaiting3DS {
 		t.Fatalf("before AbandonAfter: %s, want AWAITING_3DS", got)
 	}
 	s.now = func() time.Time { return now.Add(s.cfg.AbandonAfter + time.Minute) }
 	if n := s.ReconcileOnce(ctx); n != 1 {
 		t.Fatalf("due orders after AbandonAfter = %d, want 1", n)
 	}
-	if got := statusOf(t, st, o.ID).Status; got != store.StatusFailed {
+	if got := statusOf(t, st, o.ID).Status; got != StatusFailed {
 		t.Fatalf("after AbandonAfter: %s, want FAILED", got)
 	}
 	if gw.statusCalls != 0 || gw.chargeCount() != 0 {
@@ -73,7 +72,7 @@ func TestGatewayFreeTextIsNotKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != store.StatusFailed {
+	if got.Status != StatusFailed {
 		t.Fatalf("order = %s, want FAILED", got.Status)
 	}
 	events, _ := st.OrderEvents(context.Background(), o.ID)

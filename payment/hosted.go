@@ -30,7 +30,7 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 	if customer != nil {
 		req.Customer.ID = customer.PublicID // switches on tokenization (seed 000)
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.CallTimeout)
+	ctx, cancel := s.detached(ctx)
 	defer cancel()
 	resp, err := s.gw.CheckoutPayment(ctx, s.newID(), req)
 	ctx, cancelRecord := recordContext(ctx)
@@ -41,8 +41,8 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 	if err != nil {
 		return s.failBeforeCharge(ctx, o, err)
 	}
-	ok, err := s.store.Transition(ctx, o.ID, []store.Status{store.StatusCreated}, store.Change{
-		To: store.StatusAwaitingPayment, Reason: "doku checkout page issued", PaymentURL: resp.Response.Payment.URL,
+	ok, err := s.move(ctx, o, MovePageIssued, record{
+		Reason: "doku checkout page issued", Fields: store.Fields{PaymentURL: resp.Response.Payment.URL},
 	})
 	if err != nil {
 		return PaymentResult{}, err
@@ -52,6 +52,6 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 		cur, err := s.store.OrderByID(ctx, o.ID)
 		return PaymentResult{Order: cur}, err
 	}
-	o.Status, o.PaymentURL = store.StatusAwaitingPayment, resp.Response.Payment.URL
+	o.Status, o.PaymentURL = StatusAwaitingPayment, resp.Response.Payment.URL
 	return PaymentResult{Order: o, RedirectURL: o.PaymentURL}, nil
 }

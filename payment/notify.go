@@ -49,46 +49,51 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		s.log.Warn("payment: charge request id mismatch", "source", source, "invoice", o.Invoice)
 		return fmt.Errorf("%w: request id", ErrMismatch)
 	}
-	var to store.Status
+	var m Move
 	switch n.Transaction.Status {
 	case doku.StatusSuccess:
-		to = store.StatusSuccess
+		m = MovePaid
 	case doku.StatusFailed:
-		to = store.StatusFailed
-		// DOKU Checkout keeps a declined link payable until it expires: the
-		// shopper may try another card on DOKU's page. Ending the order now
-		// would make us ignore the SUCCESS that can still follow.
+		m = MoveDeclined
 		if o.Mode == ModeHosted {
-			return s.noteDeclinedAttempt(ctx, o, n, source)
+			m = MoveAttemptDeclined
 		}
 	case doku.StatusExpired, doku.StatusTimeout:
-		to = store.StatusFailed
+		m = MoveDeclined
+		if o.Mode == ModeHosted {
+			m = MoveExpired
+		}
 	default:
 		return nil // still open: PENDING, REDIRECT, …
 	}
-	if o.Status.Final() {
-		if o.Status != to {
+	if Final(o.Status) {
+		if t, _ := transitionFor(m, o.Mode); Final(t.To) && t.To != o.Status {
 			s.log.Error("payment: final order contradicted", "source", source, "invoice", o.Invoice, "order", o.Status, "doku", n.Transaction.Status)
 		}
 		return nil
 	}
-	// A direct order is only settled by DOKU once we have charged it.
-	if o.Mode == ModeDirect && (o.Status == store.StatusCreated || o.Status == store.StatusAwaiting3DS) {
-		s.log.Warn("payment: status for an order not yet charged", "source", source, "invoice", o.Invoice, "status", o.Status)
-		return nil
+	rec := record{Reason: source + " " + n.Transaction.Status}
+	if m == MoveAttemptDeclined {
+		rec.Reason = source + " FAILED attempt, link still payable"
 	}
-	ch := store.Change{Reason: source + " " + n.Transaction.Status}
 	if cp := n.CardPayment; cp != nil {
-		ch.CardMasked, ch.CardBrand, ch.ApprovalCode = cp.Masked, cp.Brand, cp.ApprovalCode
-		ch.ResponseCode, ch.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
+		rec.ResponseCode, rec.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
+		if m != MoveAttemptDeclined {
+			rec.CardMasked, rec.CardBrand, rec.ApprovalCode = cp.Masked, cp.Brand, cp.ApprovalCode
+		}
 	}
-	if ok, err := s.finish(ctx, o, to, ch); err != nil {
-		return err // not recorded: DOKU must retry, so no 2xx
-	} else if !ok {
-		return nil
+	moved, err := s.move(ctx, o, m, rec)
+	if err != nil || !moved {
+		// Not recorded: DOKU must retry, so no 2xx. Not moved: the order
+		// is not (or no longer) where this answer applies: a direct order
+		// not yet charged, or one another request settled.
+		if !moved && err == nil && o.Mode == ModeDirect && (o.Status == StatusCreated || o.Status == StatusAwaiting3DS) {
+			s.log.Warn("payment: status for an order not yet charged", "source", source, "invoice", o.Invoice, "status", o.Status)
+		}
+		return err
 	}
 	// A card saved on DOKU Checkout (hosted) or with save=true comes back as a token.
-	if cp := n.CardPayment; cp != nil && cp.Token != "" && to == store.StatusSuccess && (o.Mode == ModeHosted || o.SaveCard) {
+	if cp := n.CardPayment; cp != nil && cp.Token != "" && m == MovePaid && (o.Mode == ModeHosted || o.SaveCard) {
 		s.saveToken(ctx, o, cp.Token, firstNonEmpty(cp.Masked, o.CardMasked), firstNonEmpty(cp.Brand, o.CardBrand), firstNonEmpty(cp.Expiry, o.CardExpiry))
 	}
 	return nil
@@ -111,18 +116,4 @@ func (s *Service) SyncSavedCards(ctx context.Context, c store.Customer) error {
 		}
 	}
 	return nil
-}
-
-// noteDeclinedAttempt records a declined attempt on DOKU Checkout without
-// ending the order, which stays payable until its link expires.
-func (s *Service) noteDeclinedAttempt(ctx context.Context, o store.Order, n *doku.Notification, source string) error {
-	if o.Status != store.StatusAwaitingPayment {
-		return nil
-	}
-	ch := store.Change{To: store.StatusAwaitingPayment, Reason: source + " FAILED attempt, link still payable"}
-	if cp := n.CardPayment; cp != nil {
-		ch.ResponseCode, ch.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
-	}
-	_, err := s.store.Transition(ctx, o.ID, []store.Status{store.StatusAwaitingPayment}, ch)
-	return err
 }

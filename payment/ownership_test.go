@@ -17,7 +17,7 @@ func TestNotificationMustNameOurCharge(t *testing.T) {
 	ctx := context.Background()
 	o := awaiting3DS(t, s)
 	// Charging, as if the charge call were in flight.
-	if ok, _ := st.Transition(ctx, o.ID, []store.Status{store.StatusAwaiting3DS}, store.Change{To: store.StatusCharging, ChargeRequestID: "charge-1"}); !ok {
+	if ok, _ := s.move(ctx, o, MoveCharging, record{Fields: store.Fields{ChargeRequestID: "charge-1"}}); !ok {
 		t.Fatal("could not move the order to CHARGING")
 	}
 	o = statusOf(t, st, o.ID)
@@ -26,13 +26,13 @@ func TestNotificationMustNameOurCharge(t *testing.T) {
 	if _, err := s.ApplyNotification(ctx, anon); !errors.Is(err, ErrMismatch) {
 		t.Fatalf("notification without original_request_id: err = %v, want ErrMismatch", err)
 	}
-	if got := statusOf(t, st, o.ID).Status; got != store.StatusCharging {
+	if got := statusOf(t, st, o.ID).Status; got != StatusCharging {
 		t.Fatalf("order = %s after an anonymous FAILED notification, want CHARGING", got)
 	}
 	// The same answer from our own status check may leave the id out.
 	gw.status = func(string) (*doku.StatusResponse, error) { return anon, nil }
 	s.check(ctx, o)
-	if got := statusOf(t, st, o.ID).Status; got != store.StatusFailed {
+	if got := statusOf(t, st, o.ID).Status; got != StatusFailed {
 		t.Fatalf("order = %s after a status check said FAILED, want FAILED", got)
 	}
 }

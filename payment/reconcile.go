@@ -45,7 +45,7 @@ func (s *Service) ReconcileOnce(ctx context.Context) int {
 // check asks DOKU for one order's status and settles it or schedules the next
 // check with exponential backoff.
 func (s *Service) check(ctx context.Context, o store.Order) {
-	if o.Mode == ModeDirect && (o.Status == store.StatusCreated || o.Status == store.StatusAwaiting3DS) {
+	if o.Mode == ModeDirect && (o.Status == StatusCreated || o.Status == StatusAwaiting3DS) {
 		s.abandon(ctx, o)
 		return
 	}
@@ -55,7 +55,7 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	if err == nil {
 		if err := s.settle(ctx, o, st, sourceStatusCheck); err != nil {
 			s.log.Warn("payment: status check refused", "invoice", o.Invoice, "err", err)
-		} else if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && cur.Status.Final() {
+		} else if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) {
 			return
 		}
 	} else {
@@ -66,14 +66,18 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	noCharge := (err == nil && (st.Transaction.Status == doku.StatusRedirect)) || (errors.As(err, &apiErr) && apiErr.HTTPStatus == 404)
 	// Counted from the last state change (for CHARGING: when the charge was sent).
 	if noCharge && s.now().Sub(o.UpdatedAt) > s.cfg.GiveUpAfter {
-		s.finish(ctx, o, store.StatusFailed, store.Change{Reason: "never charged", ResponseMessage: "The payment was not completed."})
+		m := MoveNeverCharged
+		if o.Mode == ModeHosted {
+			m = MoveExpired
+		}
+		s.move(ctx, o, m, record{Reason: "never charged", Fields: store.Fields{ResponseMessage: TextNotCompleted}})
 		return
 	}
 	wait := s.cfg.ReconcileAfter << min(o.CheckAttempts, 16)
 	if wait > s.cfg.MaxBackoff || wait <= 0 {
 		wait = s.cfg.MaxBackoff
 	}
-	if err := s.store.ScheduleCheck(ctx, o.ID, s.now().Add(wait), o.CheckAttempts+1); err != nil && ctx.Err() == nil {
+	if err := s.store.ScheduleCheck(ctx, o.ID, o.Status, s.now().Add(wait), o.CheckAttempts+1); err != nil && ctx.Err() == nil {
 		s.log.Error("payment: schedule check", "invoice", o.Invoice, "err", err)
 	}
 }
@@ -84,13 +88,13 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 func (s *Service) abandon(ctx context.Context, o store.Order) {
 	due := o.UpdatedAt.Add(s.cfg.AbandonAfter)
 	if s.now().Before(due) {
-		if err := s.store.ScheduleCheck(ctx, o.ID, due, o.CheckAttempts); err != nil && ctx.Err() == nil {
+		if err := s.store.ScheduleCheck(ctx, o.ID, o.Status, due, o.CheckAttempts); err != nil && ctx.Err() == nil {
 			s.log.Error("payment: schedule abandonment", "invoice", o.Invoice, "err", err)
 		}
 		return
 	}
-	if _, err := s.store.Transition(ctx, o.ID, []store.Status{store.StatusCreated, store.StatusAwaiting3DS}, store.Change{
-		To: store.StatusFailed, Reason: "abandoned before the charge", ResponseMessage: "3-D Secure was not completed",
+	if _, err := s.move(ctx, o, MoveAbandoned, record{
+		Reason: "abandoned before the charge", Fields: store.Fields{ResponseMessage: TextThreeDSNotCompleted},
 	}); err != nil && ctx.Err() == nil {
 		s.log.Error("payment: abandon order", "invoice", o.Invoice, "err", err)
 	}

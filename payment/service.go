@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"doku-checkout/doku"
+	"doku-checkout/route"
 	"doku-checkout/store"
 )
 
@@ -119,7 +120,7 @@ type PaymentResult struct {
 
 // ReceiptPath is the order's receipt, reachable by the reference alone.
 func ReceiptPath(o store.Order) string {
-	return "/orders/" + o.Invoice + "?k=" + o.Ref
+	return route.ReceiptPath(o.Invoice, o.Ref)
 }
 
 func randomHex(n int) string {

@@ -123,7 +123,7 @@ func awaiting3DS(t *testing.T, s *Service) store.Order {
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	if res.Order.Status != store.StatusAwaiting3DS || res.RedirectURL == "" || res.Order.AmountIDR != 170000 {
+	if res.Order.Status != StatusAwaiting3DS || res.RedirectURL == "" || res.Order.AmountIDR != 170000 {
 		t.Fatalf("Start = %+v", res)
 	}
 	return res.Order
@@ -147,37 +147,37 @@ func TestChargeOutcomes(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		answer func(req doku.ChargeRequest) (*doku.ChargeResponse, error)
-		want   store.Status
+		want   Status
 	}{
-		{"signed SUCCESS", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return chargeAnswer(r, "SUCCESS", "00"), nil }, store.StatusSuccess},
-		{"signed FAILED", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return chargeAnswer(r, "FAILED", "05"), nil }, store.StatusFailed},
-		{"signed PENDING", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return chargeAnswer(r, "PENDING", "09"), nil }, store.StatusPending},
+		{"signed SUCCESS", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return chargeAnswer(r, "SUCCESS", "00"), nil }, StatusSuccess},
+		{"signed FAILED", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return chargeAnswer(r, "FAILED", "05"), nil }, StatusFailed},
+		{"signed PENDING", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return chargeAnswer(r, "PENDING", "09"), nil }, StatusPending},
 		{"APIError 400", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
 			return nil, &doku.APIError{Op: "charge", HTTPStatus: 400, Code: "INVALID_FIELD", Message: "card.number: invalid"}
-		}, store.StatusFailed},
+		}, StatusFailed},
 		{"APIError 409", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
 			return nil, &doku.APIError{Op: "charge", HTTPStatus: 409, Code: "DUPLICATE_REQUEST_ID"}
-		}, store.StatusPending},
+		}, StatusPending},
 		{"timeout", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
 			return nil, unknown("no answer after 2 attempt(s)", 0, context.DeadlineExceeded)
-		}, store.StatusPending},
+		}, StatusPending},
 		{"HTTP 500", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
 			return nil, unknown("server error", 500, nil)
-		}, store.StatusPending},
+		}, StatusPending},
 		{"bad signature", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
 			return nil, unknown("answer not authentic", 200, fmt.Errorf("signature does not match: %w", doku.ErrBadSignature))
-		}, store.StatusPending},
-		{"bare transport error", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return nil, errors.New("connection reset") }, store.StatusPending},
+		}, StatusPending},
+		{"bare transport error", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) { return nil, errors.New("connection reset") }, StatusPending},
 		{"SUCCESS for another invoice", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
 			a := chargeAnswer(r, "SUCCESS", "00")
 			a.Order.InvoiceNumber = "INV-OTHER"
 			return a, nil
-		}, store.StatusPending},
+		}, StatusPending},
 		{"SUCCESS for another amount", func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
 			a := chargeAnswer(r, "SUCCESS", "00")
 			a.Order.Amount = 1
 			return a, nil
-		}, store.StatusPending},
+		}, StatusPending},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			gw := &fakeGateway{charge: tc.answer}
@@ -201,10 +201,10 @@ func TestChargeOutcomes(t *testing.T) {
 			if req.Card != nil && (req.Card.Number != "" || req.Card.CVV != "") {
 				t.Errorf("the Charge carries card data: %+v", req.Card)
 			}
-			if tc.want == store.StatusPending && got.NextCheckAt.IsZero() {
+			if tc.want == StatusPending && got.NextCheckAt.IsZero() {
 				t.Error("a PENDING order has no check scheduled")
 			}
-			if tc.want == store.StatusSuccess && got.ApprovalCode != "424242" {
+			if tc.want == StatusSuccess && got.ApprovalCode != "424242" {
 				t.Errorf("approval code %q not recorded", got.ApprovalCode)
 			}
 
@@ -236,33 +236,33 @@ func TestReconcileOutcomes(t *testing.T) {
 		name     string
 		answer   func(o store.Order) (*doku.StatusResponse, error)
 		late     bool // checked after GiveUpAfter
-		want     store.Status
+		want     Status
 		attempts int // check_attempts after the check, for an order left open
 	}{
-		{"SUCCESS", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "SUCCESS"), nil }, false, store.StatusSuccess, 0},
-		{"FAILED", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "FAILED"), nil }, false, store.StatusFailed, 0},
-		{"EXPIRED", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "EXPIRED"), nil }, false, store.StatusFailed, 0},
-		{"TIMEOUT", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "TIMEOUT"), nil }, false, store.StatusFailed, 0},
-		{"PENDING", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "PENDING"), nil }, false, store.StatusPending, 1},
+		{"SUCCESS", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "SUCCESS"), nil }, false, StatusSuccess, 0},
+		{"FAILED", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "FAILED"), nil }, false, StatusFailed, 0},
+		{"EXPIRED", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "EXPIRED"), nil }, false, StatusFailed, 0},
+		{"TIMEOUT", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "TIMEOUT"), nil }, false, StatusFailed, 0},
+		{"PENDING", func(o store.Order) (*doku.StatusResponse, error) { return statusAnswer(o, "PENDING"), nil }, false, StatusPending, 1},
 		{"404, young order", func(o store.Order) (*doku.StatusResponse, error) {
 			return nil, &doku.APIError{Op: "status", HTTPStatus: 404, Code: "TRANSACTION_NOT_FOUND"}
-		}, false, store.StatusPending, 1},
+		}, false, StatusPending, 1},
 		{"404, past give-up", func(o store.Order) (*doku.StatusResponse, error) {
 			return nil, &doku.APIError{Op: "status", HTTPStatus: 404, Code: "TRANSACTION_NOT_FOUND"}
-		}, true, store.StatusFailed, 0},
+		}, true, StatusFailed, 0},
 		{"no answer, past give-up", func(o store.Order) (*doku.StatusResponse, error) {
 			return nil, &doku.OutcomeUnknownError{Op: "status", Reason: "no answer"}
-		}, true, store.StatusPending, 1},
+		}, true, StatusPending, 1},
 		{"SUCCESS for another amount", func(o store.Order) (*doku.StatusResponse, error) {
 			a := statusAnswer(o, "SUCCESS")
 			a.Order.Amount++
 			return a, nil
-		}, false, store.StatusPending, 1},
+		}, false, StatusPending, 1},
 		{"SUCCESS of another charge", func(o store.Order) (*doku.StatusResponse, error) {
 			a := statusAnswer(o, "SUCCESS")
 			a.Transaction.OriginalRequestID = "another-request-id"
 			return a, nil
-		}, false, store.StatusPending, 1},
+		}, false, StatusPending, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			gw := &fakeGateway{charge: func(r doku.ChargeRequest) (*doku.ChargeResponse, error) {
@@ -271,7 +271,7 @@ func TestReconcileOutcomes(t *testing.T) {
 			s, st := newTestService(t, gw)
 			o := awaiting3DS(t, s)
 			pending, _ := s.CompleteThreeDS(context.Background(), o.Ref, true)
-			if pending.Status != store.StatusPending {
+			if pending.Status != StatusPending {
 				t.Fatalf("setup: order %s, want PENDING", pending.Status)
 			}
 			gw.status = func(string) (*doku.StatusResponse, error) { return tc.answer(pending) }
@@ -290,10 +290,10 @@ func TestReconcileOutcomes(t *testing.T) {
 			if got.Status != tc.want {
 				t.Fatalf("order = %s, want %s", got.Status, tc.want)
 			}
-			if got.Status.Final() && !got.NextCheckAt.IsZero() {
+			if Final(got.Status) && !got.NextCheckAt.IsZero() {
 				t.Error("a final order still has a check scheduled")
 			}
-			if !got.Status.Final() {
+			if !Final(got.Status) {
 				if got.CheckAttempts != tc.attempts || !got.NextCheckAt.After(later) {
 					t.Errorf("open order: attempts %d, next check %s; want %d, after %s", got.CheckAttempts, got.NextCheckAt, tc.attempts, later)
 				}
@@ -364,7 +364,7 @@ func TestNotificationMismatch(t *testing.T) {
 	if _, err := s.ApplyNotification(context.Background(), unknown); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown invoice: %v, want store.ErrNotFound", err)
 	}
-	if got := statusOf(t, st, o.ID); got.Status != store.StatusPending {
+	if got := statusOf(t, st, o.ID); got.Status != StatusPending {
 		t.Fatalf("refused notifications moved the order to %s", got.Status)
 	}
 	// Before any charge, a direct order is not settled by DOKU's word.
@@ -372,10 +372,10 @@ func TestNotificationMismatch(t *testing.T) {
 	if _, err := s.ApplyNotification(context.Background(), statusAnswer(fresh, "SUCCESS")); err != nil {
 		t.Errorf("notification for an order not yet charged: %v", err)
 	}
-	if got := statusOf(t, st, fresh.ID); got.Status != store.StatusAwaiting3DS {
+	if got := statusOf(t, st, fresh.ID); got.Status != StatusAwaiting3DS {
 		t.Errorf("an order not yet charged became %s on a notification", got.Status)
 	}
-	if got, err := s.ApplyNotification(context.Background(), statusAnswer(pending, "SUCCESS")); err != nil || got.Status != store.StatusSuccess {
+	if got, err := s.ApplyNotification(context.Background(), statusAnswer(pending, "SUCCESS")); err != nil || got.Status != StatusSuccess {
 		t.Errorf("genuine notification: %s, %v; want SUCCESS", got.Status, err)
 	}
 }

@@ -32,6 +32,12 @@ const (
 	Logout        = "/logout"
 )
 
+// Patterns lists every pattern above that the router registers.
+func Patterns() []string {
+	return []string{Health, Static, Catalog, Cart, CartItems, CartItem, Checkout, ThreeDSPassed, ThreeDSFailed,
+		Notification, Receipt, Orders, Cards, CardDelete, Register, Login, Logout}
+}
+
 // CartItemPath is where a cart line's quantity is changed.
 func CartItemPath(productID int64) string {
 	return CartItems + "/" + strconv.FormatInt(productID, 10)

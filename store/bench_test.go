@@ -44,7 +44,7 @@ func BenchmarkCreateOrder(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		o := benchOrder(i, StatusCreated)
-		if err := s.CreateOrder(ctx, o); err != nil {
+		if err := s.CreateOrder(ctx, o, CartClaim{}); err != nil {
 			b.Fatalf("CreateOrder: %v", err)
 		}
 		if o.ID == 0 {
@@ -61,7 +61,7 @@ func BenchmarkTransition(b *testing.B) {
 	ids := make([]int64, b.N)
 	for i := range b.N {
 		o := benchOrder(i, StatusAwaiting3DS)
-		if err := s.CreateOrder(ctx, o); err != nil {
+		if err := s.CreateOrder(ctx, o, CartClaim{}); err != nil {
 			b.Fatalf("CreateOrder: %v", err)
 		}
 		ids[i] = o.ID
@@ -70,7 +70,7 @@ func BenchmarkTransition(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		ok, err := s.Transition(ctx, ids[i], from, Change{To: StatusCharging, Reason: "3ds passed", AuthID: "auth-" + strconv.Itoa(i)})
+		ok, err := s.Transition(ctx, ids[i], Step{From: from, To: StatusCharging, Reason: "3ds passed", Fields: Fields{AuthID: "auth-" + strconv.Itoa(i)}})
 		if err != nil || !ok {
 			b.Fatalf("Transition AWAITING_3DS → CHARGING: ok=%v err=%v, want true, nil", ok, err)
 		}

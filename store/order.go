@@ -9,28 +9,11 @@ import (
 	"time"
 )
 
-// Status is an order's state. The machine (owned by package payment):
-//
-//	CREATED → AWAITING_3DS → CHARGING → SUCCESS | FAILED | PENDING   (direct)
-//	CREATED → AWAITING_PAYMENT → SUCCESS | FAILED                    (hosted)
-//	PENDING → SUCCESS | FAILED                                       (reconciliation)
-//
-// SUCCESS and FAILED are final: nothing moves an order out of them.
+// Status is an order's state, kept as text. Its vocabulary and its rules
+// (which moves are allowed, which states are open or final) belong to
+// package payment (payment/lifecycle.go); the store only runs the
+// conditional updates payment hands it.
 type Status string
-
-// Order states.
-const (
-	StatusCreated         Status = "CREATED"
-	StatusAwaiting3DS     Status = "AWAITING_3DS"
-	StatusAwaitingPayment Status = "AWAITING_PAYMENT"
-	StatusCharging        Status = "CHARGING"
-	StatusPending         Status = "PENDING"
-	StatusSuccess         Status = "SUCCESS"
-	StatusFailed          Status = "FAILED"
-)
-
-// Final reports whether s can no longer change.
-func (s Status) Final() bool { return s == StatusSuccess || s == StatusFailed }
 
 // Order modes.
 const (
@@ -56,6 +39,7 @@ type Order struct {
 	CartID           string
 	Mode             string
 	Status           Status
+	LastMove         string // the lifecycle move that set Status
 	AmountIDR        int64
 	Name             string
 	Email            string
@@ -82,9 +66,21 @@ type Order struct {
 	Lines            []OrderLine
 }
 
+// CartClaim is what creating an order does to the other orders of its
+// cart, as package payment decides it.
+type CartClaim struct {
+	// Busy: another order of the cart in one of these states refuses the
+	// new order with a *CartBusyError.
+	Busy []Status
+	// Supersede is applied, in the same transaction, to every other order
+	// of the cart in one of Supersede.From. Empty From: none.
+	Supersede Step
+}
+
 // CreateOrder writes the order, its lines and its first event in one
-// transaction. ErrDuplicate when the checkout key was used already.
-func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
+// transaction, after applying claim to the cart's other orders.
+// ErrDuplicate when the checkout key was used already.
+func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) error {
 	now := s.now()
 	tx, err := s.w.BeginTx(ctx, nil) // IMMEDIATE: the checks below and the insert are one step
 	if err != nil {
@@ -101,7 +97,7 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
 		}
 	}
 	if o.CartID != "" {
-		if err := s.claimCart(ctx, tx, o.CartID, now); err != nil {
+		if err := s.claimCart(ctx, tx, o.CartID, claim, now); err != nil {
 			return err
 		}
 	}
@@ -135,41 +131,51 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order) error {
 	return nil
 }
 
-// CartBusyError: the cart already has an order whose payment is under way
-// (being set up, charging, pending, or open on DOKU Checkout). Paying the same
-// cart again could charge the shopper twice.
+// CartBusyError: the cart already has an order whose payment is under way.
+// Which states count as under way is claim.Busy.
 type CartBusyError struct{ Order Order }
 
 func (e *CartBusyError) Error() string {
 	return "store: cart has an order in progress: " + e.Order.Invoice
 }
 
-// claimCart refuses a new order while another order of the cart is under
-// way, and ends the cart's orders still waiting for 3-D Secure (nothing was
-// charged): their challenge, finished later in another tab, must not charge.
-func (s *Store) claimCart(ctx context.Context, tx *sql.Tx, cartID string, now time.Time) error {
-	var busy Order
-	err := s.txQueryRow(ctx, tx, sqlCartBusyOrder, cartID).Scan(&busy.ID, &busy.Invoice, &busy.Ref, &busy.Status)
-	if err == nil {
-		return &CartBusyError{Order: busy}
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+// claimCart applies claim to the cart's other orders inside tx: a busy one
+// refuses the new order; the others in claim.Supersede.From take that step.
+func (s *Store) claimCart(ctx context.Context, tx *sql.Tx, cartID string, claim CartClaim, now time.Time) error {
+	rows, err := s.txQuery(ctx, tx, sqlCartOrders, cartID)
+	if err != nil {
 		return fmt.Errorf("store: check cart orders: %w", err)
 	}
-	if _, err := s.txExec(ctx, tx, sqlSupersedeEvents, now.UnixMilli(), cartID); err != nil {
-		return fmt.Errorf("store: supersede events: %w", err)
+	var others []Order
+	for rows.Next() {
+		var o Order
+		if err := rows.Scan(&o.ID, &o.Invoice, &o.Ref, &o.Status, &o.CartID); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: scan cart order: %w", err)
+		}
+		others = append(others, o)
 	}
-	if _, err := s.txExec(ctx, tx, sqlSupersede3DS, now.UnixMilli(), cartID); err != nil {
-		return fmt.Errorf("store: supersede orders: %w", err)
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("store: check cart orders: %w", err)
+	}
+	for _, o := range others { // newest first
+		if slices.Contains(claim.Busy, o.Status) {
+			return &CartBusyError{Order: o}
+		}
+	}
+	for _, o := range others {
+		if slices.Contains(claim.Supersede.From, o.Status) {
+			if _, err := s.step(ctx, tx, o.ID, o.Status, o.CartID, claim.Supersede, now); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-// Change is one transition: the new state and the fields it records.
-// An empty string or zero time leaves that column as it is.
-type Change struct {
-	To               Status
-	Reason           string
+// Fields are the columns a step records. An empty string leaves that
+// column as it is.
+type Fields struct {
 	ThreeDSRequestID string
 	AuthID           string
 	AuthURL          string
@@ -180,23 +186,33 @@ type Change struct {
 	ApprovalCode     string
 	ResponseCode     string
 	ResponseMessage  string
-	NextCheckAt      time.Time
 }
 
-// Transition moves order id to ch.To only if its current state is one of
-// from, and reports whether it did. The check and the write are one UPDATE
-// inside one write transaction, so two requests can never both make the same
-// move (e.g. both start charging). Reaching SUCCESS also empties the cart the
-// order came from. A final state ends any scheduled check.
-func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Change) (bool, error) {
-	if len(from) == 0 {
+// Step is one conditional change of an order's status, as package payment
+// decides it: the rules are payment's, the mechanism is here.
+type Step struct {
+	From   []Status // the order must be in one of these, or nothing happens
+	To     Status
+	Move   string // the lifecycle move's name, kept on the order and its event
+	Reason string // recorded in order_events
+	Fields
+	// NextCheckAt, when not zero, is when the order is next checked with DOKU.
+	NextCheckAt time.Time
+	// EndChecks clears the scheduled check: the order is final.
+	EndChecks bool
+	// EmptyCart empties the order's cart in the same transaction.
+	EmptyCart bool
+}
+
+// Transition applies st to order id only if its current state is one of
+// st.From, and reports whether it did. The check and the write are one
+// write transaction, so two requests can never both make the same move
+// (e.g. both start charging). ErrNotFound for an unknown id.
+func (s *Store) Transition(ctx context.Context, id int64, st Step) (bool, error) {
+	if len(st.From) == 0 {
 		return false, errors.New("store: transition without a from state")
 	}
-	now := s.now().UnixMilli()
-	var next any
-	if !ch.NextCheckAt.IsZero() {
-		next = ch.NextCheckAt.UnixMilli()
-	}
+	now := s.now()
 	tx, err := s.w.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock is ours from here
 	if err != nil {
 		return false, fmt.Errorf("store: transition: %w", err)
@@ -211,27 +227,12 @@ func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Chan
 	if err != nil {
 		return false, fmt.Errorf("store: transition order %d: %w", id, err)
 	}
-	if !slices.Contains(from, prev) {
+	if !slices.Contains(st.From, prev) {
 		return false, nil
 	}
-	res, err := s.txExec(ctx, tx, sqlUpdateOrderState,
-		ch.To, ch.ThreeDSRequestID, ch.AuthID, ch.AuthURL, ch.ChargeRequestID, ch.PaymentURL,
-		ch.CardMasked, ch.CardBrand, ch.ApprovalCode, ch.ResponseCode, ch.ResponseMessage,
-		ch.To.Final(), next, now, id, prev)
-	if err != nil {
-		return false, fmt.Errorf("store: transition order %d to %s: %w", id, ch.To, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return false, nil
-	}
-	if _, err := s.txExec(ctx, tx, sqlInsertEvent,
-		id, prev, ch.To, ch.Reason, now); err != nil {
-		return false, fmt.Errorf("store: order event: %w", err)
-	}
-	if ch.To == StatusSuccess && cartID != "" {
-		if _, err := s.txExec(ctx, tx, sqlEmptyCart, cartID); err != nil {
-			return false, fmt.Errorf("store: empty paid cart: %w", err)
-		}
+	moved, err := s.step(ctx, tx, id, prev, cartID, st, now)
+	if err != nil || !moved {
+		return false, err
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("store: commit transition: %w", err)
@@ -239,20 +240,51 @@ func (s *Store) Transition(ctx context.Context, id int64, from []Status, ch Chan
 	return true, nil
 }
 
-// ScheduleCheck sets when an open order is next checked with DOKU.
-func (s *Store) ScheduleCheck(ctx context.Context, id int64, at time.Time, attempts int) error {
+// step writes st for order id, known to be in prev, inside tx: the update
+// (conditional on prev once more), its event and its side effects.
+func (s *Store) step(ctx context.Context, tx *sql.Tx, id int64, prev Status, cartID string, st Step, now time.Time) (bool, error) {
+	var next any
+	if !st.NextCheckAt.IsZero() {
+		next = st.NextCheckAt.UnixMilli()
+	}
+	f := st.Fields
+	res, err := s.txExec(ctx, tx, sqlUpdateOrderState,
+		st.To, st.Move, f.ThreeDSRequestID, f.AuthID, f.AuthURL, f.ChargeRequestID, f.PaymentURL,
+		f.CardMasked, f.CardBrand, f.ApprovalCode, f.ResponseCode, f.ResponseMessage,
+		st.EndChecks, next, now.UnixMilli(), id, prev)
+	if err != nil {
+		return false, fmt.Errorf("store: transition order %d to %s: %w", id, st.To, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
+	}
+	if _, err := s.txExec(ctx, tx, sqlInsertEvent, id, prev, st.To, st.Reason, now.UnixMilli()); err != nil {
+		return false, fmt.Errorf("store: order event: %w", err)
+	}
+	if st.EmptyCart && cartID != "" {
+		if _, err := s.txExec(ctx, tx, sqlEmptyCart, cartID); err != nil {
+			return false, fmt.Errorf("store: empty paid cart: %w", err)
+		}
+	}
+	return true, nil
+}
+
+// ScheduleCheck sets when order id is next checked with DOKU, only if it is
+// still in status (what the caller looked at).
+func (s *Store) ScheduleCheck(ctx context.Context, id int64, status Status, at time.Time, attempts int) error {
 	if _, err := s.exec(ctx, `
 		UPDATE orders SET next_check_at = ?, check_attempts = ?
-		WHERE id = ? AND status NOT IN ('SUCCESS', 'FAILED')`, at.UnixMilli(), attempts, id); err != nil {
+		WHERE id = ? AND status = ? AND next_check_at IS NOT NULL`, at.UnixMilli(), attempts, id, status); err != nil {
 		return fmt.Errorf("store: schedule check: %w", err)
 	}
 	return nil
 }
 
-// DueChecks returns open orders whose check time has come, oldest first.
+// DueChecks returns orders whose check time has come, oldest first. A
+// final order has none (its step ended the checks).
 func (s *Store) DueChecks(ctx context.Context, now time.Time, limit int) ([]Order, error) {
 	return s.orders(ctx, `WHERE next_check_at IS NOT NULL AND next_check_at <= ?
-		AND status NOT IN ('SUCCESS', 'FAILED') ORDER BY next_check_at LIMIT ?`, now.UnixMilli(), limit)
+		ORDER BY next_check_at LIMIT ?`, now.UnixMilli(), limit)
 }
 
 // OrderByRef finds an order by its unguessable reference.
@@ -295,7 +327,7 @@ func (s *Store) order(ctx context.Context, where string, arg any) (Order, error)
 	return o, nil
 }
 
-const orderColumns = `id, invoice, ref, COALESCE(checkout_key, ''), COALESCE(customer_id, 0), cart_id, mode, status,
+const orderColumns = `id, invoice, ref, COALESCE(checkout_key, ''), COALESCE(customer_id, 0), cart_id, mode, status, last_move,
 	amount_idr, name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
 	threeds_request_id, auth_id, auth_url, charge_request_id, payment_url, approval_code, response_code,
 	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts`
@@ -310,7 +342,7 @@ func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order,
 	for rows.Next() {
 		var o Order
 		var created, updated, next int64
-		if err := rows.Scan(&o.ID, &o.Invoice, &o.Ref, &o.CheckoutKey, &o.CustomerID, &o.CartID, &o.Mode, &o.Status,
+		if err := rows.Scan(&o.ID, &o.Invoice, &o.Ref, &o.CheckoutKey, &o.CustomerID, &o.CartID, &o.Mode, &o.Status, &o.LastMove,
 			&o.AmountIDR, &o.Name, &o.Email, &o.Phone, &o.Address, &o.Country, &o.CardMasked, &o.CardBrand,
 			&o.CardExpiry, &o.CardToken, &o.SaveCard, &o.ThreeDSRequestID, &o.AuthID, &o.AuthURL,
 			&o.ChargeRequestID, &o.PaymentURL, &o.ApprovalCode, &o.ResponseCode, &o.ResponseMessage,

@@ -29,7 +29,7 @@ func newOrder(t *testing.T, s *Store, key string) *Order {
 	o := &Order{Invoice: "INV-" + key, Ref: "ref-" + key, CheckoutKey: key, Mode: ModeDirect, Status: StatusCreated,
 		AmountIDR: 170000, Name: "Ani", Email: "ani@example.com", Phone: "628123", Address: "Jl. Sudirman 1", Country: "ID",
 		Lines: []OrderLine{{ProductID: 1, Name: "Kopi", PriceIDR: 85000, Quantity: 2}}}
-	if err := s.CreateOrder(ctx, o); err != nil {
+	if err := s.CreateOrder(ctx, o, CartClaim{}); err != nil {
 		t.Fatalf("CreateOrder: %v", err)
 	}
 	return o
@@ -48,7 +48,7 @@ func TestOrderRoundTripAndDuplicateKey(t *testing.T) {
 	}
 	dup := *o
 	dup.Invoice, dup.Ref = "INV-other", "ref-other"
-	if err := s.CreateOrder(ctx, &dup); !errors.Is(err, ErrDuplicate) {
+	if err := s.CreateOrder(ctx, &dup, CartClaim{}); !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("second order with the same checkout key: err = %v, want ErrDuplicate", err)
 	}
 	if _, err := s.OrderByInvoice(ctx, "INV-other"); !errors.Is(err, ErrNotFound) {
@@ -60,17 +60,17 @@ func TestTransitionIsConditional(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	o := newOrder(t, s, "k2")
-	ok, err := s.Transition(ctx, o.ID, []Status{StatusAwaiting3DS}, Change{To: StatusCharging, Reason: "test"})
+	ok, err := s.Transition(ctx, o.ID, Step{From: []Status{StatusAwaiting3DS}, To: StatusCharging, Reason: "test"})
 	if err != nil || ok {
 		t.Fatalf("CREATED → CHARGING allowed from AWAITING_3DS only: ok=%v err=%v", ok, err)
 	}
-	if ok, err := s.Transition(ctx, o.ID, []Status{StatusCreated}, Change{To: StatusAwaiting3DS, AuthID: "auth1", Reason: "3ds"}); !ok || err != nil {
+	if ok, err := s.Transition(ctx, o.ID, Step{From: []Status{StatusCreated}, To: StatusAwaiting3DS, Reason: "3ds", Fields: Fields{AuthID: "auth1"}}); !ok || err != nil {
 		t.Fatalf("CREATED → AWAITING_3DS: ok=%v err=%v", ok, err)
 	}
-	if ok, _ := s.Transition(ctx, o.ID, []Status{StatusAwaiting3DS}, Change{To: StatusSuccess, Reason: "paid"}); !ok {
+	if ok, _ := s.Transition(ctx, o.ID, Step{From: []Status{StatusAwaiting3DS}, To: StatusSuccess, Reason: "paid", EndChecks: true}); !ok {
 		t.Fatal("AWAITING_3DS → SUCCESS refused")
 	}
-	if ok, _ := s.Transition(ctx, o.ID, []Status{StatusAwaiting3DS, StatusPending}, Change{To: StatusFailed}); ok {
+	if ok, _ := s.Transition(ctx, o.ID, Step{From: []Status{StatusAwaiting3DS, StatusPending}, To: StatusFailed, EndChecks: true}); ok {
 		t.Fatal("a final order moved backwards")
 	}
 	got, _ := s.OrderByID(ctx, o.ID)
@@ -88,14 +88,14 @@ func TestTransitionConcurrentOneWinner(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	o := newOrder(t, s, "k3")
-	s.Transition(ctx, o.ID, []Status{StatusCreated}, Change{To: StatusAwaiting3DS})
+	s.Transition(ctx, o.ID, Step{From: []Status{StatusCreated}, To: StatusAwaiting3DS})
 	var wins atomic.Int32
 	var wg sync.WaitGroup
 	for i := 0; i < 32; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ok, err := s.Transition(ctx, o.ID, []Status{StatusAwaiting3DS}, Change{To: StatusCharging})
+			ok, err := s.Transition(ctx, o.ID, Step{From: []Status{StatusAwaiting3DS}, To: StatusCharging})
 			if err != nil {
 				t.Error(err)
 			}
@@ -115,12 +115,12 @@ func TestDueChecksAndFinalClearsSchedule(t *testing.T) {
 	ctx := context.Background()
 	o := newOrder(t, s, "k4")
 	now := time.Now()
-	s.Transition(ctx, o.ID, []Status{StatusCreated}, Change{To: StatusPending, NextCheckAt: now.Add(-time.Second)})
+	s.Transition(ctx, o.ID, Step{From: []Status{StatusCreated}, To: StatusPending, NextCheckAt: now.Add(-time.Second)})
 	due, err := s.DueChecks(ctx, now, 10)
 	if err != nil || len(due) != 1 || due[0].ID != o.ID {
 		t.Fatalf("DueChecks = %v, %v; want the pending order", due, err)
 	}
-	s.Transition(ctx, o.ID, []Status{StatusPending}, Change{To: StatusSuccess})
+	s.Transition(ctx, o.ID, Step{From: []Status{StatusPending}, To: StatusSuccess, EndChecks: true})
 	if due, _ := s.DueChecks(ctx, now.Add(time.Hour), 10); len(due) != 0 {
 		t.Fatalf("a final order is still due for a check: %v", due)
 	}

@@ -5,17 +5,9 @@ package store
 // transaction, would wait for the very connection the transaction holds.
 const (
 	sqlCheckoutKeyUsed = `SELECT COUNT(*) FROM orders WHERE checkout_key = ?`
-	sqlCartBusyOrder   = `SELECT id, invoice, ref, status FROM orders
-WHERE cart_id = ? AND status IN ('CREATED', 'CHARGING', 'PENDING', 'AWAITING_PAYMENT')
-ORDER BY id DESC LIMIT 1`
-	sqlSupersedeEvents = `INSERT INTO order_events (order_id, from_status, to_status, reason, at)
-SELECT id, status, 'FAILED', 'superseded by a new checkout of the cart', ? FROM orders
-WHERE cart_id = ? AND status = 'AWAITING_3DS'`
-	sqlSupersede3DS = `UPDATE orders SET status = 'FAILED', response_message = '3-D Secure was not completed',
-next_check_at = NULL, updated_at = ?
-WHERE cart_id = ? AND status = 'AWAITING_3DS'`
-	sqlCreateCart  = `INSERT INTO carts (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
-	sqlAddCartItem = `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, MIN(?, ?))
+	sqlCartOrders      = `SELECT id, invoice, ref, status, cart_id FROM orders WHERE cart_id = ? ORDER BY id DESC`
+	sqlCreateCart      = `INSERT INTO carts (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
+	sqlAddCartItem     = `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, MIN(?, ?))
 ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)`
 	sqlInsertOrder = `INSERT INTO orders (invoice, ref, checkout_key, customer_id, cart_id, mode, status, amount_idr,
 name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
@@ -26,6 +18,7 @@ VALUES (?, ?, NULLIF(?, ''), NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 	sqlOrderStatus        = `SELECT status, cart_id FROM orders WHERE id = ?`
 	sqlUpdateOrderState   = `UPDATE orders SET
 status             = ?,
+last_move          = ?,
 threeds_request_id = COALESCE(NULLIF(?, ''), threeds_request_id),
 auth_id            = COALESCE(NULLIF(?, ''), auth_id),
 auth_url           = COALESCE(NULLIF(?, ''), auth_url),
@@ -45,9 +38,7 @@ WHERE id = ? AND status = ?`
 
 var txQueries = []string{
 	sqlCheckoutKeyUsed,
-	sqlCartBusyOrder,
-	sqlSupersedeEvents,
-	sqlSupersede3DS,
+	sqlCartOrders,
 	sqlCreateCart,
 	sqlAddCartItem,
 	sqlInsertOrder,

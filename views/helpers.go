@@ -52,12 +52,6 @@ func statusClass(status string) string {
 // id64 renders an ID for a URL path, an attribute value or an element id.
 func id64(id int64) string { return strconv.FormatInt(id, 10) }
 
-// cartItemURL is where a cart line's quantity is updated.
-func cartItemURL(productID int64) string { return "/cart/items/" + id64(productID) }
-
-// deleteCardURL is where a saved card is removed.
-func deleteCardURL(cardID int64) string { return "/account/cards/" + id64(cardID) + "/delete" }
-
 // paymentChoice reports whether the shopper picks between the card form and DOKU's
 // hosted page; otherwise the only enabled mode is sent in a hidden field.
 func paymentChoice(v CheckoutView) bool { return v.DirectEnabled && v.HostedEnabled }
