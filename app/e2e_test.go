@@ -62,7 +62,8 @@ func TestGuestPaysWithSuccessCard(t *testing.T) {
 	}
 }
 
-func payReceipt(o store.Order) string { return "/orders/" + o.Invoice + "?k=" + o.Ref }
+// payReceipt is a guest order's receipt link, with its own key.
+func payReceipt(o store.Order) string { return payment.ReceiptLink(o) }
 
 func TestDeclinedCardsFail(t *testing.T) {
 	app := startApp(t, nil)

@@ -64,7 +64,16 @@ func (c *Client) do(ctx context.Context, k call, out result) error {
 		a, err := c.attempt(ctx, k, target, digest)
 		if a != nil {
 			info.HTTPStatus = a.status
-			return c.classify(k, target, a, out, info)
+			err := c.classify(k, target, a, out, info)
+			var apiErr *APIError
+			if info.Attempts > 1 && errors.As(err, &apiErr) {
+				// Only the answer to the first send can be a definite
+				// refusal. The first send may have been carried out while
+				// its answer was lost, and a refusal of the resend ("already
+				// used", "already paid") then says nothing about it.
+				return &OutcomeUnknownError{Op: k.op, Reason: "refusal of a resent request", HTTPStatus: a.status, Err: apiErr}
+			}
+			return err
 		}
 		if errors.Is(err, errNotSent) {
 			return fmt.Errorf("doku: %s: %w", k.op, err)
@@ -148,13 +157,17 @@ func (c *Client) classify(k call, target string, a *answer, out result, info *Ca
 	case a.status >= 500:
 		return unknown("server error", nil)
 	}
-	if err := c.verifyAnswer(k, target, a); err != nil {
+	covered, err := c.verifyAnswer(k, target, a)
+	if err != nil {
 		return unknown("answer not authentic", err)
 	}
 	switch {
 	case a.status >= 200 && a.status < 300:
 		if err := decodeResult(a.body, out); err != nil {
 			return unknown("answer not understood", err)
+		}
+		if m, ok := out.(bodyMarker); ok && !covered {
+			m.markBodyNotSigned()
 		}
 		return nil
 	case a.status == http.StatusConflict:
@@ -177,38 +190,52 @@ func (c *Client) classify(k call, target string, a *answer, out result, info *Ca
 	}
 }
 
+// maxResponseSkew bounds how far an answer's Response-Timestamp may be from
+// our clock: an answer signed long ago is not an answer to this request.
+const maxResponseSkew = 5 * time.Minute
+
 // verifyAnswer checks that the answer is DOKU's, to this very request: the
-// echoed Client-Id and Request-Id, and the Signature over them, the
-// Response-Timestamp, the path called and the Digest of the body. An answer
-// to a GET may also be signed in the four-line form without Digest.
-func (c *Client) verifyAnswer(k call, target string, a *answer) error {
+// echoed Client-Id and Request-Id, a fresh Response-Timestamp, and the
+// Signature over them, the path called and the Digest of the body. An
+// answer to a GET may also be signed in the four-line form without Digest;
+// covered then reports false: the signature does not cover the body.
+func (c *Client) verifyAnswer(k call, target string, a *answer) (covered bool, err error) {
 	sig := a.header.Get(signature.HeaderSignature)
+	ts := a.header.Get(signature.HeaderResponseTimestamp)
 	switch {
 	case sig == "":
-		return badSignatureError("answer unsigned")
+		return false, badSignatureError("answer unsigned")
 	case a.header.Get(signature.HeaderClientID) != c.cfg.ClientID:
-		return badSignatureError("Client-Id mismatch")
+		return false, badSignatureError("Client-Id mismatch")
 	case a.header.Get(signature.HeaderRequestID) != k.requestID:
-		return badSignatureError("Request-Id mismatch")
-	case a.header.Get(signature.HeaderResponseTimestamp) == "":
-		return badSignatureError("no Response-Timestamp")
+		return false, badSignatureError("Request-Id mismatch")
+	case ts == "":
+		return false, badSignatureError("no Response-Timestamp")
+	}
+	at, perr := time.Parse(signature.TimestampLayout, ts)
+	if perr != nil {
+		return false, badSignatureError("Response-Timestamp not in " + signature.TimestampLayout)
+	}
+	// Wall-clock time: how old the answer is, whatever clock signs ours.
+	if skew := time.Since(at); skew > maxResponseSkew || skew < -maxResponseSkew {
+		return false, badSignatureError("Response-Timestamp " + ts + " too far from now")
 	}
 	comp := signature.Components{
 		ClientID:      c.cfg.ClientID,
 		RequestID:     k.requestID,
 		TimestampName: signature.HeaderResponseTimestamp,
-		Timestamp:     a.header.Get(signature.HeaderResponseTimestamp),
+		Timestamp:     ts,
 		Target:        target,
 		Digest:        signature.Digest(a.body),
 	}
 	if signature.Verify(c.cfg.SecretKey, comp, sig) {
-		return nil
+		return true, nil
 	}
 	if k.method == http.MethodGet {
 		comp.Digest = ""
 		if signature.Verify(c.cfg.SecretKey, comp, sig) {
-			return nil
+			return false, nil
 		}
 	}
-	return badSignatureError("signature does not match")
+	return false, badSignatureError("signature does not match")
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"doku-checkout/doku/signature"
 )
 
 const chargeOK = `{"order":{"invoice_number":"INV-1","amount":90000},"customer":{"id":"CUST-1"},` +
@@ -342,5 +344,54 @@ func TestNewRequestID(t *testing.T) {
 	a, b := NewRequestID(), NewRequestID()
 	if !v4.MatchString(a) || a == b {
 		t.Errorf("NewRequestID() = %q, %q; want two distinct UUIDv4", a, b)
+	}
+}
+
+// A status answer signed in the four-line form is accepted (DOKU documents
+// the Digest for POST only) but marked: its body is not covered by the
+// signature, so it proves nothing. A five-line answer is covered.
+func TestStatusAnswerSaysWhetherItsBodyIsSigned(t *testing.T) {
+	const answer = `{"order":{"invoice_number":"INV-1","amount":1},"transaction":{"status":"SUCCESS"}}`
+	for _, tt := range []struct {
+		name string
+		rep  reply
+		want bool // BodyNotSigned
+	}{
+		{"five-line", reply{status: 200, body: answer}, false},
+		{"four-line", reply{status: 200, body: answer, fourLine: true}, true},
+		{"four-line, body changed in transit", reply{status: 200, body: answer, fourLine: true, tamper: true}, true},
+	} {
+		f := newFakeDOKU(t, always(tt.rep))
+		res, err := f.client().Status(context.Background(), "INV-1")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if res.BodyNotSigned != tt.want {
+			t.Errorf("%s: BodyNotSigned = %v, want %v", tt.name, res.BodyNotSigned, tt.want)
+		}
+	}
+}
+
+// An answer whose Response-Timestamp is far from now is not an answer to
+// this request: outcome unknown, like a bad signature.
+func TestResponseTimestampMustBeFresh(t *testing.T) {
+	for _, tt := range []struct {
+		name, ts string
+		want     string
+	}{
+		{"now", "", "result"},
+		{"a minute ago", time.Now().Add(-time.Minute).UTC().Format(signature.TimestampLayout), "result"},
+		{"an hour ago", time.Now().Add(-time.Hour).UTC().Format(signature.TimestampLayout), "unknown"},
+		{"an hour ahead", time.Now().Add(time.Hour).UTC().Format(signature.TimestampLayout), "unknown"},
+		{"not a timestamp", "yesterday", "unknown"},
+	} {
+		f := newFakeDOKU(t, always(reply{status: 200, body: chargeOK, timestamp: tt.ts}))
+		_, err := f.client().Charge(context.Background(), NewRequestID(), chargeRequest())
+		if got := outcome(err); got != tt.want {
+			t.Errorf("%s: outcome = %s (err %v), want %s", tt.name, got, err, tt.want)
+		}
+		if tt.want == "unknown" && !errors.Is(err, ErrBadSignature) {
+			t.Errorf("%s: err = %v, want ErrBadSignature", tt.name, err)
+		}
 	}
 }

@@ -12,6 +12,12 @@ type result interface {
 	check() error
 }
 
+// bodyMarker is a result that can record that its body was not covered by
+// the answer's signature.
+type bodyMarker interface{ markBodyNotSigned() }
+
+func (n *Notification) markBodyNotSigned() { n.BodyNotSigned = true }
+
 // errorEnvelope is DOKU's error body: {"error":{"code","message","type"}}.
 type errorEnvelope struct {
 	Error *struct {

@@ -138,8 +138,9 @@ type reply struct {
 	clientID  string // echoed Client-Id; default testClientID
 	requestID string // echoed Request-Id; default the request's
 	target    string // signed Request-Target; default the path requested
-	fourLine  bool   // sign without the signature.Digest line
+	fourLine  bool   // sign without the Digest line
 	tamper    bool   // change the body after signing
+	timestamp string // Response-Timestamp; default now
 }
 
 func writeReply(w http.ResponseWriter, r *http.Request, rep reply) {
@@ -156,6 +157,9 @@ func writeReply(w http.ResponseWriter, r *http.Request, rep reply) {
 		rep.target = r.URL.EscapedPath()
 	}
 	ts := time.Now().UTC().Format(signature.TimestampLayout)
+	if rep.timestamp != "" {
+		ts = rep.timestamp
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set(signature.HeaderClientID, rep.clientID)

@@ -126,3 +126,38 @@ func TestNoRetryAfterServerError(t *testing.T) {
 		t.Errorf("DOKU saw %d requests, want 1", n)
 	}
 }
+
+// DOKU may refuse a resent charge ("authentication already used") because
+// the first send, whose answer was lost, was carried out. Only an answer to
+// the first send is a definite refusal: after a resend it is outcome unknown.
+func TestRefusalOfAResendIsOutcomeUnknown(t *testing.T) {
+	refusal := `{"error":{"code":"INVALID_FIELD","message":"three_dsecure.authentication_id already used","type":"invalid_request_error"}}`
+	for _, status := range []int{400, 404, 412} {
+		f := newFakeDOKU(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 0 {
+				dropConnection(t, w)
+				return
+			}
+			writeReply(w, r, reply{status: status, body: refusal})
+		})
+		var info CallInfo
+		_, err := f.client().Charge(WithCallInfo(context.Background(), &info), NewRequestID(), chargeRequest())
+		if !errors.Is(err, ErrOutcomeUnknown) {
+			t.Fatalf("HTTP %d to the resend: err = %v, want ErrOutcomeUnknown", status, err)
+		}
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != "INVALID_FIELD" {
+			t.Errorf("HTTP %d to the resend: the refusal is not kept for the log: %v", status, err)
+		}
+		if info.Attempts != 2 {
+			t.Errorf("attempts = %d, want 2", info.Attempts)
+		}
+	}
+	// The same refusal to the first send is definite.
+	f := newFakeDOKU(t, always(reply{status: 400, body: refusal}))
+	_, err := f.client().Charge(context.Background(), NewRequestID(), chargeRequest())
+	var apiErr *APIError
+	if errors.Is(err, ErrOutcomeUnknown) || !errors.As(err, &apiErr) {
+		t.Fatalf("HTTP 400 to the first send: err = %v, want a definite *APIError", err)
+	}
+}

@@ -216,6 +216,11 @@ type Notification struct {
 		ID string `json:"id"`
 	} `json:"customer"`
 	CardPayment *CardPayment `json:"card_payment,omitempty"`
+	// BodyNotSigned is set by the client when the answer's signature did
+	// not cover this body (a status answer signed in the four-line form,
+	// without Digest): then nothing in it is proven, and it must settle
+	// nothing.
+	BodyNotSigned bool `json:"-"`
 }
 
 // StatusResponse is the answer of GET /orders/v1/status/{id}: the notification envelope.

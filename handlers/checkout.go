@@ -139,10 +139,12 @@ func (h *Handler) Checkout(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	s := h.sessions.Get(c)
-	s.RememberOrder(res.Order.ID)
-	if err := h.sessions.Save(c, s); err != nil {
-		return err
+	if !loggedIn { // a customer's orders are found by the login
+		s := h.sessions.Get(c)
+		s.RememberOrder(res.Order.ID)
+		if err := h.sessions.Save(c, s); err != nil {
+			return err
+		}
 	}
 	if res.RedirectURL != "" {
 		return c.Redirect(http.StatusSeeOther, res.RedirectURL)

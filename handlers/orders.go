@@ -12,10 +12,10 @@ import (
 	"doku-checkout/views"
 )
 
-// Receipt renders GET /orders/{invoice}. It is shown to the order's customer,
-// to the session that placed it, or to whoever holds its unguessable link
-// (?k=ref, the guest's receipt and the 3DS return); to anyone else it does
-// not exist.
+// Receipt renders GET /orders/{invoice}. A customer's order is shown to that
+// customer only; a guest's order to the session that placed it or to whoever
+// holds its receipt link (?k=, a key of its own, never sent to DOKU or the
+// issuer). To anyone else it does not exist.
 func (h *Handler) Receipt(c echo.Context) error {
 	o, err := h.store.OrderByInvoice(h.ctx(c), c.Param("invoice"))
 	if err != nil {
@@ -43,13 +43,18 @@ func (h *Handler) Receipt(c echo.Context) error {
 }
 
 func (h *Handler) mayView(c echo.Context, o store.Order) bool {
-	if k := c.QueryParam("k"); k != "" && subtle.ConstantTimeCompare([]byte(k), []byte(o.Ref)) == 1 {
+	if o.CustomerID != 0 {
+		// A customer's order is theirs alone: no link opens it.
+		cust, err := h.customer(c)
+		return err == nil && cust.ID == o.CustomerID
+	}
+	if k := c.QueryParam("k"); k != "" && o.ReceiptKey != "" && subtle.ConstantTimeCompare([]byte(k), []byte(o.ReceiptKey)) == 1 {
 		return true
 	}
-	if cust, err := h.customer(c); err == nil && o.CustomerID != 0 && o.CustomerID == cust.ID {
-		return true
-	}
-	return slices.Contains(h.sessions.Get(c).Orders, o.ID)
+	// The guest session that paid. A session that is (or was) logged in
+	// remembers no orders: its cookie, copied, must not outlive the login.
+	s := h.sessions.Get(c)
+	return s.CustomerID == 0 && slices.Contains(s.Orders, o.ID)
 }
 
 // Orders renders GET /orders: the customer's order history.

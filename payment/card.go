@@ -98,3 +98,15 @@ func allDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// LiabilityShifted reports whether a charge's ECI (Electronic Commerce
+// Indicator) says 3-D Secure authenticated the cardholder, or the issuer
+// took part in an attempt, so that a fraud chargeback is the issuer's:
+// 05 and 06 for VISA, JCB and AMEX; 02 and 01 for Mastercard. Anything else
+// (07, 00, none) leaves it with the merchant. See docs/doku-api.md.
+func LiabilityShifted(eci, brand string) bool {
+	if brand == BrandMaster {
+		return eci == "02" || eci == "01"
+	}
+	return eci == "05" || eci == "06"
+}

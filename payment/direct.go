@@ -153,10 +153,15 @@ func (s *Service) applyCharge(ctx context.Context, o store.Order, resp *doku.Cha
 	}
 	f := store.Fields{
 		CardMasked: resp.Card.Masked, CardBrand: resp.Card.Brand, ApprovalCode: resp.Payment.ApprovalCode,
-		ResponseCode: resp.Payment.ResponseCode, ResponseMessage: responseText(resp.Payment.ResponseCode),
+		ECI: resp.Payment.ECI, ResponseCode: resp.Payment.ResponseCode, ResponseMessage: responseText(resp.Payment.ResponseCode),
 	}
 	switch resp.Payment.Status {
 	case doku.StatusSuccess:
+		if !LiabilityShifted(resp.Payment.ECI, firstNonEmpty(resp.Card.Brand, o.CardBrand)) {
+			// Paid, but a chargeback for fraud stays with the merchant:
+			// the back office shows the ECI for a person to judge.
+			s.log.Warn("payment: charge without 3-D Secure liability shift", "invoice", o.Invoice, "eci", resp.Payment.ECI)
+		}
 		s.move(ctx, o, MovePaid, record{Reason: "charge SUCCESS", Fields: f})
 		if resp.Card.Token != "" && o.SaveCard {
 			s.saveToken(ctx, o, resp.Card.Token, firstNonEmpty(resp.Card.Masked, o.CardMasked), firstNonEmpty(resp.Card.Brand, o.CardBrand), o.CardExpiry)

@@ -3,6 +3,7 @@ package payment
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"doku-checkout/doku"
 	"doku-checkout/store"
@@ -10,6 +11,11 @@ import (
 
 // HostedDueMinutes is how long a DOKU Checkout link stays payable.
 const HostedDueMinutes = 60
+
+// hostedExpiryGrace is how long after its link expired a hosted order
+// without a payment waits before it closes: clocks differ, and a payment
+// made at the last second may still be on its way.
+const hostedExpiryGrace = 15 * time.Minute
 
 // startHosted asks DOKU Checkout for a payment page. The browser's return to
 // callback_url proves nothing: the order is settled by the signed
@@ -32,6 +38,7 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 	}
 	ctx, cancel := s.detached(ctx)
 	defer cancel()
+	issued := s.now()
 	resp, err := s.gw.CheckoutPayment(ctx, s.newID(), req)
 	ctx, cancelRecord := recordContext(ctx)
 	defer cancelRecord()
@@ -41,8 +48,11 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 	if err != nil {
 		return s.failBeforeCharge(ctx, o, err)
 	}
+	// The link's expiry by our clock, counted from before the call: DOKU's
+	// expired_date is in its own clock and zone.
+	expires := issued.Add(HostedDueMinutes * time.Minute)
 	ok, err := s.move(ctx, o, MovePageIssued, record{
-		Reason: "doku checkout page issued", Fields: store.Fields{PaymentURL: resp.Response.Payment.URL},
+		Reason: "doku checkout page issued", Fields: store.Fields{PaymentURL: resp.Response.Payment.URL, PaymentExpiresAt: expires},
 	})
 	if err != nil {
 		return PaymentResult{}, err
@@ -52,6 +62,6 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 		cur, err := s.store.OrderByID(ctx, o.ID)
 		return PaymentResult{Order: cur}, err
 	}
-	o.Status, o.PaymentURL = StatusAwaitingPayment, resp.Response.Payment.URL
+	o.Status, o.PaymentURL, o.PaymentExpiresAt = StatusAwaitingPayment, resp.Response.Payment.URL, expires
 	return PaymentResult{Order: o, RedirectURL: o.PaymentURL}, nil
 }

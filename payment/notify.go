@@ -36,6 +36,15 @@ func (s *Service) ApplyNotification(ctx context.Context, n *doku.Notification) (
 // settle applies a transaction status (from a notification or a status
 // check) to an order.
 func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notification, source string) error {
+	if n.BodyNotSigned {
+		return errBodyNotSigned
+	}
+	// The answer must be about this very order: a status answer is looked
+	// up by our invoice, but nothing else makes it name that invoice.
+	if n.Order.InvoiceNumber != o.Invoice {
+		s.log.Warn("payment: invoice mismatch", "source", source, "invoice", o.Invoice, "got", n.Order.InvoiceNumber)
+		return fmt.Errorf("%w: invoice", ErrMismatch)
+	}
 	if n.Order.Amount != o.AmountIDR {
 		s.log.Warn("payment: amount mismatch", "source", source, "invoice", o.Invoice, "got", n.Order.Amount, "want", o.AmountIDR)
 		return fmt.Errorf("%w: amount %d, order %d", ErrMismatch, n.Order.Amount, o.AmountIDR)

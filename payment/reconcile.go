@@ -52,20 +52,35 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
 	st, err := s.gw.Status(cctx, o.Invoice)
 	cancel()
+	if err == nil && st.BodyNotSigned {
+		// The signature covered the headers, not this body: what it says
+		// is unproven, as if no answer had come.
+		s.log.Warn("payment: status answer's body not covered by its signature: ignored", "invoice", o.Invoice)
+		err = errBodyNotSigned
+	}
 	if err == nil {
-		if err := s.settle(ctx, o, st, sourceStatusCheck); err != nil {
-			s.log.Warn("payment: status check refused", "invoice", o.Invoice, "err", err)
+		if serr := s.settle(ctx, o, st, sourceStatusCheck); serr != nil {
+			s.log.Warn("payment: status check refused", "invoice", o.Invoice, "err", serr)
+			err = serr // an answer that is not about this order tells nothing
 		} else if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) {
 			return
 		}
 	} else {
 		s.log.Info("payment: status check without answer", "invoice", o.Invoice, "err", err)
 	}
-	// DOKU has no charge on file long after the order: the shopper never paid.
-	var apiErr *doku.APIError
-	noCharge := (err == nil && (st.Transaction.Status == doku.StatusRedirect)) || (errors.As(err, &apiErr) && apiErr.HTTPStatus == 404)
-	// Counted from the last state change (for CHARGING: when the charge was sent).
-	if noCharge && s.now().Sub(o.UpdatedAt) > s.cfg.GiveUpAfter {
+	now := s.now()
+	switch {
+	case o.Mode == ModeHosted && s.linkExpired(o, now):
+		// The link can no longer be paid, and DOKU says it was not: close
+		// the order, which frees its cart. A PENDING payment or no answer
+		// keeps it open.
+		if unpaid(st, err) {
+			s.move(ctx, o, MoveExpired, record{Reason: "payment link expired unpaid", Fields: store.Fields{ResponseMessage: TextNotCompleted}})
+			return
+		}
+	case noCharge(st, err) && now.Sub(o.UpdatedAt) > s.cfg.GiveUpAfter:
+		// DOKU has no charge on file long after the last change (for
+		// CHARGING: when the charge was sent): the shopper never paid.
 		m := MoveNeverCharged
 		if o.Mode == ModeHosted {
 			m = MoveExpired
@@ -77,9 +92,46 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	if wait > s.cfg.MaxBackoff || wait <= 0 {
 		wait = s.cfg.MaxBackoff
 	}
-	if err := s.store.ScheduleCheck(ctx, o.ID, o.Status, s.now().Add(wait), o.CheckAttempts+1); err != nil && ctx.Err() == nil {
+	next := now.Add(wait)
+	if close := o.PaymentExpiresAt.Add(hostedExpiryGrace); o.Mode == ModeHosted && !o.PaymentExpiresAt.IsZero() && now.Before(close) && next.After(close) {
+		next = close // check again as soon as the link can be closed
+	}
+	if err := s.store.ScheduleCheck(ctx, o.ID, o.Status, next, o.CheckAttempts+1); err != nil && ctx.Err() == nil {
 		s.log.Error("payment: schedule check", "invoice", o.Invoice, "err", err)
 	}
+}
+
+// errBodyNotSigned: a status answer whose body its signature does not cover.
+var errBodyNotSigned = errors.New("payment: status answer body not covered by its signature")
+
+// linkExpired reports whether a hosted order's payment link expired longer
+// ago than the grace period.
+func (s *Service) linkExpired(o store.Order, now time.Time) bool {
+	return !o.PaymentExpiresAt.IsZero() && now.After(o.PaymentExpiresAt.Add(hostedExpiryGrace))
+}
+
+// unpaid reports whether a signed status answer (or a definite 404) says
+// DOKU holds no payment, nor one on its way, for the order.
+func unpaid(st *doku.StatusResponse, err error) bool {
+	if err != nil {
+		apiErr, ok := definiteRefusal(err)
+		return ok && apiErr.HTTPStatus == 404
+	}
+	switch st.Transaction.Status {
+	case doku.StatusSuccess, doku.StatusPending:
+		return false
+	}
+	return true
+}
+
+// noCharge reports whether DOKU says it has no charge for the order: a
+// 3-D Secure authentication never charged (REDIRECT), or no transaction.
+func noCharge(st *doku.StatusResponse, err error) bool {
+	if err != nil {
+		apiErr, ok := definiteRefusal(err)
+		return ok && apiErr.HTTPStatus == 404
+	}
+	return st.Transaction.Status == doku.StatusRedirect
 }
 
 // abandon closes a direct order that never reached its charge once

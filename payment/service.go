@@ -118,9 +118,21 @@ type PaymentResult struct {
 	RedirectURL string // DOKU's 3DS page or Checkout page; "" means the receipt
 }
 
-// ReceiptPath is the order's receipt, reachable by the reference alone.
+// ReceiptPath is the order's receipt as its owner opens it: the customer
+// by their login, a guest by the session that paid.
 func ReceiptPath(o store.Order) string {
-	return route.ReceiptPath(o.Invoice, o.Ref)
+	return route.ReceiptPath(o.Invoice, "")
+}
+
+// ReceiptLink is the receipt link a guest keeps (the receipt page and the
+// e-mail show it): it opens the receipt without the session, by its own
+// key, never sent to DOKU or the issuer. A customer's order has none: only
+// the customer opens it.
+func ReceiptLink(o store.Order) string {
+	if o.CustomerID != 0 || o.ReceiptKey == "" {
+		return ""
+	}
+	return route.ReceiptPath(o.Invoice, o.ReceiptKey)
 }
 
 func randomHex(n int) string {

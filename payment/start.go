@@ -69,6 +69,8 @@ func (s *Service) newOrder(ctx context.Context, req StartRequest) (store.Order, 
 	}
 	if req.Customer != nil {
 		o.CustomerID = req.Customer.ID
+	} else {
+		o.ReceiptKey = randomHex(16)
 	}
 	// A direct order nobody takes through 3-D Secure is closed later (see check).
 	o.NextCheckAt = s.now().Add(s.cfg.AbandonAfter)

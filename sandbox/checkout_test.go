@@ -238,3 +238,33 @@ func TestCheckoutDeclinedCard(t *testing.T) {
 		t.Errorf("after retry: got %q, want SUCCESS", got)
 	}
 }
+
+// A link with only declined attempts is reported EXPIRED once its
+// payment_due_date has passed (by invoice and by the Checkout's Request-Id):
+// the merchant can close the order. Before that, the latest attempt.
+func TestCheckoutDeclinedThenExpiredReportsExpired(t *testing.T) {
+	var offset atomic.Int64
+	h := newHarness(t, func(c *Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	b := checkoutBody("INV-CO-DX", "")
+	b["payment"] = obj{"payment_due_date": 1, "payment_method_types": []string{"CREDIT_CARD"}}
+	reqID := h.newRequestID()
+	res := h.post("/checkout/v1/payment", reqID, b)
+	var out checkoutResponse
+	if err := json.Unmarshal(res.body, &out); err != nil || res.status != http.StatusOK {
+		t.Fatalf("checkout: %d %s", res.status, res.body)
+	}
+	_, loc, _ := h.postForm(out.Response.Payment.URL, url.Values{"card_number": {"4000000000000002"}, "card_expiry": {futureExpiry()}, "card_cvv": {"123"}})
+	h.submitOTP(h.srv.URL+loc, passingOTP)
+	if got := h.statusOf("INV-CO-DX"); got != statusFailed {
+		t.Fatalf("after a decline, before expiry: %q, want FAILED (the attempt)", got)
+	}
+	offset.Store(int64(2 * time.Minute))
+	if got := h.statusOf("INV-CO-DX"); got != statusExpired {
+		t.Errorf("declined link after its due date, by invoice: %q, want EXPIRED", got)
+	}
+	if got := h.statusOf(reqID); got != statusExpired {
+		t.Errorf("declined link after its due date, by Request-Id: %q, want EXPIRED", got)
+	}
+}

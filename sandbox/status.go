@@ -115,21 +115,20 @@ func (s *Server) status(req *apiRequest) apiResponse {
 // Request-Id, the hosted Checkout with that Request-Id, or else the
 // invoice's paid transaction, or the invoice's latest attempt of any kind.
 func (st *state) lookup(key string, now time.Time) (envelope, bool) {
+	if cs := st.checkoutByReqID[key]; cs != nil {
+		return cs.envelope(now), true
+	}
 	if tx := st.txByRequestID[key]; tx != nil {
 		return txEnvelope(tx), true
-	}
-	if cs := st.checkoutByReqID[key]; cs != nil {
-		if cs.tx != nil {
-			return txEnvelope(cs.tx), true
-		}
-		return checkoutEnvelope(cs, now), true
 	}
 	var latestTx *transaction
 	for _, tx := range st.txByInvoice(key) {
 		if tx.paid() {
 			return txEnvelope(tx), true
 		}
-		latestTx = tx
+		if !st.expiredCheckoutTx(tx, now) {
+			latestTx = tx
+		}
 	}
 	var (
 		best     envelope
@@ -150,9 +149,37 @@ func (st *state) lookup(key string, now time.Time) (envelope, bool) {
 		}
 	}
 	for _, cs := range st.checkouts {
-		if cs.invoice == key && cs.tx == nil {
+		switch {
+		case cs.invoice != key:
+		case cs.tx == nil:
 			consider(checkoutEnvelope(cs, now), cs.created)
+		case !cs.paid() && now.After(cs.expires):
+			consider(checkoutEnvelope(cs, now), cs.expires)
 		}
 	}
 	return best, found
+}
+
+// envelope describes a hosted Checkout as it stands: its paid charge; else
+// EXPIRED once its payment_due_date passed, declined attempts or not (the
+// link can no longer be paid); else its latest attempt, or PENDING.
+func (cs *checkoutSession) envelope(now time.Time) envelope {
+	switch {
+	case cs.paid():
+		return txEnvelope(cs.tx)
+	case now.After(cs.expires) || cs.tx == nil:
+		return checkoutEnvelope(cs, now)
+	}
+	return txEnvelope(cs.tx)
+}
+
+// expiredCheckoutTx reports whether tx is a declined attempt on a hosted
+// Checkout whose link has expired: the link's EXPIRED speaks for it.
+func (st *state) expiredCheckoutTx(tx *transaction, now time.Time) bool {
+	for _, cs := range st.checkouts {
+		if cs.tx == tx && !cs.paid() && now.After(cs.expires) {
+			return true
+		}
+	}
+	return false
 }

@@ -33,7 +33,8 @@ type OrderLine struct {
 type Order struct {
 	ID               int64
 	Invoice          string
-	Ref              string
+	Ref              string // unguessable, in the 3-D Secure callback URLs
+	ReceiptKey       string // a guest's receipt link key; "" for a customer's order
 	CheckoutKey      string
 	CustomerID       int64 // 0 for a guest
 	CartID           string
@@ -56,7 +57,9 @@ type Order struct {
 	AuthURL          string
 	ChargeRequestID  string
 	PaymentURL       string
+	PaymentExpiresAt time.Time // when the DOKU Checkout link stops being payable
 	ApprovalCode     string
+	ECI              string
 	ResponseCode     string
 	ResponseMessage  string
 	CreatedAt        time.Time
@@ -102,7 +105,7 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 		}
 	}
 	res, err := s.txExec(ctx, tx, sqlInsertOrder,
-		o.Invoice, o.Ref, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
+		o.Invoice, o.Ref, o.ReceiptKey, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
 		o.Name, o.Email, o.Phone, o.Address, o.Country, o.CardMasked, o.CardBrand, o.CardExpiry, o.CardToken, o.SaveCard,
 		o.ThreeDSRequestID, o.ChargeRequestID, now.UnixMilli(), now.UnixMilli(), unixMilliOrZero(o.NextCheckAt))
 	if isUnique(err) {
@@ -181,9 +184,11 @@ type Fields struct {
 	AuthURL          string
 	ChargeRequestID  string
 	PaymentURL       string
+	PaymentExpiresAt time.Time // zero leaves it as it is
 	CardMasked       string
 	CardBrand        string
 	ApprovalCode     string
+	ECI              string
 	ResponseCode     string
 	ResponseMessage  string
 }
@@ -249,8 +254,8 @@ func (s *Store) step(ctx context.Context, tx *sql.Tx, id int64, prev Status, car
 	}
 	f := st.Fields
 	res, err := s.txExec(ctx, tx, sqlUpdateOrderState,
-		st.To, st.Move, f.ThreeDSRequestID, f.AuthID, f.AuthURL, f.ChargeRequestID, f.PaymentURL,
-		f.CardMasked, f.CardBrand, f.ApprovalCode, f.ResponseCode, f.ResponseMessage,
+		st.To, st.Move, f.ThreeDSRequestID, f.AuthID, f.AuthURL, f.ChargeRequestID, f.PaymentURL, unixMilliOrZero(f.PaymentExpiresAt),
+		f.CardMasked, f.CardBrand, f.ApprovalCode, f.ECI, f.ResponseCode, f.ResponseMessage,
 		st.EndChecks, next, now.UnixMilli(), id, prev)
 	if err != nil {
 		return false, fmt.Errorf("store: transition order %d to %s: %w", id, st.To, err)
@@ -327,9 +332,9 @@ func (s *Store) order(ctx context.Context, where string, arg any) (Order, error)
 	return o, nil
 }
 
-const orderColumns = `id, invoice, ref, COALESCE(checkout_key, ''), COALESCE(customer_id, 0), cart_id, mode, status, last_move,
+const orderColumns = `id, invoice, ref, receipt_key, COALESCE(checkout_key, ''), COALESCE(customer_id, 0), cart_id, mode, status, last_move,
 	amount_idr, name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
-	threeds_request_id, auth_id, auth_url, charge_request_id, payment_url, approval_code, response_code,
+	threeds_request_id, auth_id, auth_url, charge_request_id, payment_url, payment_expires_at, approval_code, eci, response_code,
 	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts`
 
 func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order, error) {
@@ -341,17 +346,20 @@ func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order,
 	var out []Order
 	for rows.Next() {
 		var o Order
-		var created, updated, next int64
-		if err := rows.Scan(&o.ID, &o.Invoice, &o.Ref, &o.CheckoutKey, &o.CustomerID, &o.CartID, &o.Mode, &o.Status, &o.LastMove,
+		var created, updated, next, expires int64
+		if err := rows.Scan(&o.ID, &o.Invoice, &o.Ref, &o.ReceiptKey, &o.CheckoutKey, &o.CustomerID, &o.CartID, &o.Mode, &o.Status, &o.LastMove,
 			&o.AmountIDR, &o.Name, &o.Email, &o.Phone, &o.Address, &o.Country, &o.CardMasked, &o.CardBrand,
 			&o.CardExpiry, &o.CardToken, &o.SaveCard, &o.ThreeDSRequestID, &o.AuthID, &o.AuthURL,
-			&o.ChargeRequestID, &o.PaymentURL, &o.ApprovalCode, &o.ResponseCode, &o.ResponseMessage,
+			&o.ChargeRequestID, &o.PaymentURL, &expires, &o.ApprovalCode, &o.ECI, &o.ResponseCode, &o.ResponseMessage,
 			&created, &updated, &next, &o.CheckAttempts); err != nil {
 			return nil, fmt.Errorf("store: scan order: %w", err)
 		}
 		o.CreatedAt, o.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)
 		if next != 0 {
 			o.NextCheckAt = time.UnixMilli(next)
+		}
+		if expires != 0 {
+			o.PaymentExpiresAt = time.UnixMilli(expires)
 		}
 		out = append(out, o)
 	}

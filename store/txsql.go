@@ -9,10 +9,10 @@ const (
 	sqlCreateCart      = `INSERT INTO carts (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`
 	sqlAddCartItem     = `INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (?, ?, MIN(?, ?))
 ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)`
-	sqlInsertOrder = `INSERT INTO orders (invoice, ref, checkout_key, customer_id, cart_id, mode, status, amount_idr,
+	sqlInsertOrder = `INSERT INTO orders (invoice, ref, receipt_key, checkout_key, customer_id, cart_id, mode, status, amount_idr,
 name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
 threeds_request_id, charge_request_id, created_at, updated_at, next_check_at)
-VALUES (?, ?, NULLIF(?, ''), NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))`
+VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))`
 	sqlInsertOrderLine    = `INSERT INTO order_lines (order_id, product_id, name, price_idr, quantity) VALUES (?, ?, ?, ?, ?)`
 	sqlInsertCreatedEvent = `INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES (?, '', ?, 'created', ?)`
 	sqlOrderStatus        = `SELECT status, cart_id FROM orders WHERE id = ?`
@@ -24,9 +24,11 @@ auth_id            = COALESCE(NULLIF(?, ''), auth_id),
 auth_url           = COALESCE(NULLIF(?, ''), auth_url),
 charge_request_id  = COALESCE(NULLIF(?, ''), charge_request_id),
 payment_url        = COALESCE(NULLIF(?, ''), payment_url),
+payment_expires_at = COALESCE(NULLIF(?, 0), payment_expires_at),
 card_masked        = COALESCE(NULLIF(?, ''), card_masked),
 card_brand         = COALESCE(NULLIF(?, ''), card_brand),
 approval_code      = COALESCE(NULLIF(?, ''), approval_code),
+eci                = COALESCE(NULLIF(?, ''), eci),
 response_code      = COALESCE(NULLIF(?, ''), response_code),
 response_message   = COALESCE(NULLIF(?, ''), response_message),
 next_check_at      = CASE WHEN ? THEN NULL ELSE COALESCE(?, next_check_at) END,
