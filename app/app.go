@@ -74,7 +74,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	h := handlers.New(st, a.Pay, client, handlers.NewSessions(cfg.Secure(), keys...), handlers.Config{
 		Modes: cfg.Modes, SecureCookies: cfg.Secure(),
 		LoginPerMinute: cfg.LoginPerMin, CheckoutPerMinute: cfg.CheckoutPerMin,
-		FormActionOrigins: formActionOrigins(a.DokuURL, cfg.FormActionExtra),
+		FormActionOrigins:  formActionOrigins(a.DokuURL, cfg.FormActionExtra),
+		NotificationTarget: cfg.NotificationTarget(),
+		SandboxBanner:      a.Sandbox != nil,
 	}, a.Log)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -143,6 +145,9 @@ func (a *App) startSandbox() error {
 	}()
 	a.closers = append(a.closers, func() error { a.Sandbox.Close(); return srv.Close() })
 	a.Log.Info("embedded DOKU sandbox", "url", a.DokuURL)
+	if cfg.SandboxOnPublicURL {
+		a.Log.Warn("SANDBOX_ON_PUBLIC_URL=yes: a public shop on the embedded DOKU sandbox; no payment is real", "public_url", cfg.PublicURL)
+	}
 	return nil
 }
 

@@ -3,12 +3,14 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"doku-checkout/payment"
+	"doku-checkout/route"
 )
 
 // Sandbox credentials used when no DOKU_BASE_URL is set: the embedded
@@ -37,6 +39,10 @@ type Config struct {
 	// FormActionExtra lists more origins the checkout form may lead to
 	// (CSP_FORM_ACTION), e.g. an issuer's 3DS host.
 	FormActionExtra string
+	// SandboxOnPublicURL (SANDBOX_ON_PUBLIC_URL=yes) is the explicit choice
+	// to serve a shop reachable from elsewhere on the embedded sandbox, a
+	// demo: without it such a configuration refuses to start.
+	SandboxOnPublicURL bool
 
 	// Embedded sandbox knobs (tests and demos).
 	SandboxSlowDelay    time.Duration // SANDBOX_SLOW_DELAY
@@ -94,6 +100,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SandboxRetryScale:   num("SANDBOX_NOTIFY_RETRY_SCALE", 0.01),
 	}
 	c.PublicURL = strings.TrimRight(str("PUBLIC_URL", "http://"+c.Addr), "/")
+	switch v := strings.ToLower(str("SANDBOX_ON_PUBLIC_URL", "no")); v {
+	case "yes", "true", "1":
+		c.SandboxOnPublicURL = true
+	case "no", "false", "0":
+	default:
+		errs = append(errs, fmt.Errorf("SANDBOX_ON_PUBLIC_URL: want yes or no, got %q", v))
+	}
 	mode := strings.ToLower(str("PAYMENT_MODE", "direct,hosted"))
 	if mode == "both" {
 		mode = "direct,hosted"
@@ -120,8 +133,15 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("DOKU_BASE_URL is set: DOKU_CLIENT_ID and DOKU_SECRET_KEY are required"))
 		}
 	}
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		errs = append(errs, fmt.Errorf("PUBLIC_URL: want a URL like https://shop.example.com, got %q", c.PublicURL))
+	} else if c.DokuBaseURL == "" && !c.SandboxOnPublicURL && (u.Scheme == "https" || !loopbackHost(u.Hostname())) {
+		// Fail closed: a shop others can reach, silently taking "payments"
+		// on the embedded sandbox (whose key is public), is the one mistake
+		// this configuration must not let through.
+		errs = append(errs, fmt.Errorf("PUBLIC_URL %s is reachable beyond this machine but DOKU_BASE_URL is unset, so payments would go to the embedded test sandbox: "+
+			"set DOKU_BASE_URL, DOKU_CLIENT_ID and DOKU_SECRET_KEY for real payments, or SANDBOX_ON_PUBLIC_URL=yes to run a public demo on the sandbox", c.PublicURL))
 	}
 	if len(c.Modes) == 0 || len(c.Modes) > 2 {
 		errs = append(errs, errors.New("PAYMENT_MODE: want direct, hosted or direct,hosted"))
@@ -132,6 +152,26 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// loopbackHost reports whether host names this machine only.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// NotificationTarget is the Request-Target DOKU signs a notification with:
+// the path of the notification URL the merchant registered, that is
+// PUBLIC_URL's own path (a reverse proxy's prefix) followed by our route.
+func (c Config) NotificationTarget() string {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return route.Notification
+	}
+	return strings.TrimRight(u.EscapedPath(), "/") + route.Notification
 }
 
 // Secure reports whether the app is served over TLS (cookies get Secure).

@@ -193,7 +193,8 @@ func TestCookieFlags(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			env := map[string]string{}
 			if public != "" {
-				env["PUBLIC_URL"] = public
+				// A public URL on the embedded sandbox is a deliberate demo.
+				env["PUBLIC_URL"], env["SANDBOX_ON_PUBLIC_URL"] = public, "yes"
 			}
 			app := startApp(t, env)
 			// Through the handler itself: a cookie jar would not send Secure

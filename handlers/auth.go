@@ -4,9 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
@@ -35,6 +38,10 @@ func (h *Handler) Register(c echo.Context) error {
 	v := views.AuthView{Page: h.page(c, "Create an account"), Errors: views.FieldErrors{},
 		Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
 	password := c.FormValue("password")
+	if !h.limits.byAddress.allow(c.RealIP()) || h.limits.probesByAddress.spent(c.RealIP()) {
+		v.FormError = "Too many attempts from your connection. Wait a minute, then try again."
+		return h.tooMany(c, views.RegisterPage(v))
+	}
 	if v.Name == "" || utf8.RuneCountInString(v.Name) > 255 {
 		v.Errors["name"] = "Enter your name (at most 255 characters)."
 	}
@@ -53,6 +60,9 @@ func (h *Handler) Register(c echo.Context) error {
 	}
 	cust := store.Customer{PublicID: "CUST-" + randomID()[:20], Email: v.Email, Name: v.Name, PasswordHash: string(hash)}
 	if err := h.store.CreateCustomer(h.ctx(c), &cust); errors.Is(err, store.ErrDuplicate) {
+		// Telling a shopper their email has an account is kind, and tells
+		// a prober the same: a few such answers per address, then none.
+		h.limits.probesByAddress.allow(c.RealIP())
 		v.Errors["email"] = "An account with this email exists already. Log in instead."
 		return render(c, http.StatusUnprocessableEntity, views.RegisterPage(v))
 	} else if err != nil {
@@ -69,6 +79,17 @@ func (h *Handler) LoginForm(c echo.Context) error {
 // Login handles POST /login (email, password).
 func (h *Handler) Login(c echo.Context) error {
 	v := views.AuthView{Page: h.page(c, "Log in"), Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
+	if !h.limits.byAddress.allow(c.RealIP()) {
+		v.FormError = "Too many login attempts from your connection. Wait a minute, then try again."
+		return h.tooMany(c, views.LoginPage(v))
+	}
+	account := strings.ToLower(v.Email)
+	if h.limits.failuresByAccount.spent(account) {
+		// Checked before the password, so guesses spread over many
+		// addresses get no answer either.
+		v.FormError = "Too many failed logins for this account. Wait a few minutes, then try again."
+		return h.tooMany(c, views.LoginPage(v))
+	}
 	cust, err := h.store.CustomerByEmail(h.ctx(c), v.Email)
 	hash := dummyHash
 	if err == nil {
@@ -77,16 +98,26 @@ func (h *Handler) Login(c echo.Context) error {
 		return err
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(c.FormValue("password"))) != nil || err != nil {
+		h.limits.failuresByAccount.allow(account)
 		v.FormError = "The email or password is not right."
 		return render(c, http.StatusUnprocessableEntity, views.LoginPage(v))
 	}
 	return h.logIn(c, cust, v.Next)
 }
 
-// logIn starts a fresh session for cust (against session fixation), keeping
-// the cart, and drops the old CSRF cookie so a new token is issued.
+// logIn starts a fresh session for cust (against session fixation) and drops
+// the old CSRF cookie so a new token is issued. The cart's items (and any
+// order under way for them) move to a new cart id: whoever still holds the
+// pre-login cookie keeps an empty cart, not a share of the customer's.
 func (h *Handler) logIn(c echo.Context, cust store.Customer, next string) error {
 	s := h.sessions.Renew(c, cust.ID)
+	if s.CartID != "" {
+		fresh := randomID()
+		if err := h.store.MoveCart(h.ctx(c), s.CartID, fresh); err != nil {
+			return err
+		}
+		s.CartID = fresh
+	}
 	s.Flash = "Welcome, " + cust.Name + "."
 	if err := h.store.CreateLogin(h.ctx(c), s.SID, cust.ID); err != nil {
 		return err
@@ -113,14 +144,57 @@ func (h *Handler) Logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, route.Catalog)
 }
 
+// authLimits are the throttles of the login and registration forms.
+type authLimits struct {
+	byAddress         *throttle // every attempt, per client address
+	failuresByAccount *throttle // failed logins, per email, from any address
+	probesByAddress   *throttle // registrations that found an existing account
+}
+
+// newAuthLimits sizes the throttles from LOGIN_RATE (attempts per minute
+// per address; 0 turns them all off, as tests of other things do).
+func newAuthLimits(perMinute float64) authLimits {
+	if perMinute <= 0 {
+		return authLimits{}
+	}
+	return authLimits{
+		byAddress:         newThrottle(perMinute, max(1, int(perMinute/6))),
+		failuresByAccount: newThrottle(1.0/3, 5), // 5 quick tries, then one every 3 minutes
+		probesByAddress:   newThrottle(1.0/20, 3),
+	}
+}
+
+// tooMany answers a throttled form with the form itself (what was typed
+// kept, the message at the top), as 429 with Retry-After.
+func (h *Handler) tooMany(c echo.Context, page templ.Component) error {
+	c.Response().Header().Set("Retry-After", "60")
+	return render(c, http.StatusTooManyRequests, page)
+}
+
 func (h *Handler) dropCSRF(c echo.Context) {
 	c.SetCookie(&http.Cookie{Name: "dc_csrf", Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-// localPath keeps a post-login redirect on this site.
+// localPath keeps a post-login redirect on this site: an absolute path, no
+// scheme or host, and no control character or backslash, raw or
+// percent-decoded (browsers drop a tab and read "/\t/evil" or "/\\evil" as
+// "//evil", another host). Anything else goes to the catalog. The result is
+// re-encoded from the parsed URL, not echoed.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
-		return "/"
+	const home = route.Catalog
+	if p == "" || len(p) > 2000 || unsafeInPath(p) {
+		return home
 	}
-	return p
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || unsafeInPath(u.Path) || strings.HasPrefix(p, "//") {
+		return home
+	}
+	return u.RequestURI()
+}
+
+func unsafeInPath(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsControl(r) })
 }

@@ -124,8 +124,12 @@ func (h *Handler) Checkout(c echo.Context) error {
 	var busy *store.CartBusyError
 	switch {
 	case errors.As(err, &busy):
-		// A payment for this cart is under way: paying again could charge twice.
-		return h.flashRedirect(c, payment.ReceiptPath(busy.Order), "A payment for this cart is already in progress. Its status is below; you do not need to pay again.")
+		// A payment for this cart is under way: paying again could charge
+		// twice. Its receipt is shown only to someone who may open it.
+		if o, err := h.store.OrderByInvoice(h.ctx(c), busy.Order.Invoice); err == nil && h.mayView(c, o) {
+			return h.flashRedirect(c, payment.ReceiptPath(o), "A payment for this cart is already in progress. Its status is below; you do not need to pay again.")
+		}
+		return h.renderCheckout(c, http.StatusConflict, form, nil, "A payment for this cart is already in progress. Wait for it to finish before paying again.", lines)
 	case errors.Is(err, payment.ErrSavedCardNotFound):
 		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, views.FieldErrors{"saved_card": "Choose one of your saved cards or a new card."}, "", lines)
 	case errors.Is(err, payment.ErrCheckoutKeyUsed):

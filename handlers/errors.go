@@ -34,7 +34,9 @@ func (h *Handler) HTTPErrorHandler(err error, c echo.Context) {
 	if status == http.StatusNotFound && msg == http.StatusText(http.StatusNotFound) {
 		msg = "We could not find that page."
 	}
-	attrs := []any{"status", status, "method", c.Request().Method, "path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err}
+	// The route's pattern, never the URL: the 3-D Secure return and receipt
+	// URLs carry order references that must not reach the logs.
+	attrs := []any{"status", status, "method", c.Request().Method, "route", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err}
 	if status >= 500 {
 		h.log.Error("request failed", attrs...)
 	} else {
@@ -44,7 +46,7 @@ func (h *Handler) HTTPErrorHandler(err error, c echo.Context) {
 		c.NoContent(status)
 		return
 	}
-	if c.Request().URL.Path == NotificationPath {
+	if c.Path() == NotificationPath {
 		c.JSON(status, map[string]string{"error": msg})
 		return
 	}

@@ -33,7 +33,7 @@ type fuzzApp struct {
 func newFuzzApp(tb testing.TB) *fuzzApp {
 	tb.Helper()
 	env := map[string]string{
-		"DB_PATH": filepath.Join(tb.TempDir(), "fuzz.db"), "PUBLIC_URL": "http://shop.test", "SANDBOX_ADDR": "127.0.0.1:0",
+		"DB_PATH": filepath.Join(tb.TempDir(), "fuzz.db"), "PUBLIC_URL": "http://shop.test", "SANDBOX_ON_PUBLIC_URL": "yes", "SANDBOX_ADDR": "127.0.0.1:0",
 		"PAYMENT_MODE": "direct,hosted", "LOGIN_RATE": "0", "CHECKOUT_RATE": "0", "DOKU_TIMEOUT": "5s",
 	}
 	cfg, err := app.LoadConfig(func(k string) string { return env[k] })

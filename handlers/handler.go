@@ -37,6 +37,13 @@ type Config struct {
 	// FormActionOrigins are the origins the checkout form may lead to (DOKU's
 	// 3DS and Checkout pages), for the Content-Security-Policy.
 	FormActionOrigins []string
+	// NotificationTarget is the Request-Target DOKU signs notifications with:
+	// the path of the registered notification URL, which behind a reverse
+	// proxy's prefix is not our route's path. Empty means route.Notification.
+	NotificationTarget string
+	// SandboxBanner shows on every page that payments go to the embedded
+	// sandbox and are not real.
+	SandboxBanner bool
 }
 
 // NotificationPath is where DOKU posts notifications; the merchant registers
@@ -52,6 +59,7 @@ type Handler struct {
 	cfg      Config
 	log      *slog.Logger
 	modes    map[string]bool
+	limits   authLimits
 }
 
 // New returns a Handler with explicit dependencies.
@@ -59,11 +67,15 @@ func New(st *store.Store, pay *payment.Service, verifier NotificationVerifier, s
 	if log == nil {
 		log = slog.Default()
 	}
+	if cfg.NotificationTarget == "" {
+		cfg.NotificationTarget = route.Notification
+	}
 	modes := map[string]bool{}
 	for _, m := range cfg.Modes {
 		modes[m] = true
 	}
-	return &Handler{store: st, pay: pay, verifier: verifier, sessions: sessions, cfg: cfg, log: log, modes: modes}
+	return &Handler{store: st, pay: pay, verifier: verifier, sessions: sessions, cfg: cfg, log: log, modes: modes,
+		limits: newAuthLimits(cfg.LoginPerMinute)}
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -83,7 +95,7 @@ func render(c echo.Context, status int, comp templ.Component) error {
 // page fills what the layout needs from the request and session.
 func (h *Handler) page(c echo.Context, title string) views.Page {
 	s := h.sessions.Get(c)
-	p := views.Page{Title: title, StaticPrefix: route.StaticRoot + static.Version + "/"}
+	p := views.Page{Title: title, StaticPrefix: route.StaticRoot + static.Version + "/", Sandbox: h.cfg.SandboxBanner}
 	if tok, ok := c.Get("csrf").(string); ok {
 		p.CSRF = tok
 	}

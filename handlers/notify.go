@@ -21,7 +21,7 @@ func (h *Handler) Notification(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "unreadable body")
 	}
-	n, err := h.verifier.VerifyNotification(c.Request().Header, NotificationPath, body)
+	n, err := h.verifier.VerifyNotification(c.Request().Header, h.cfg.NotificationTarget, body)
 	if errors.Is(err, doku.ErrBadSignature) {
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid signature")
 	}

@@ -31,6 +31,9 @@ func (h *Handler) Receipt(c echo.Context) error {
 		RetryURL: r.RetryURL, Masked: o.CardMasked, Brand: o.CardBrand,
 		ApprovalCode: o.ApprovalCode, CustomerName: o.Name, Email: o.Email,
 	}
+	if o.CustomerID == 0 {
+		v.KeepURL = payment.ReceiptLink(o)
+	}
 	if r.Refresh {
 		v.RefreshSeconds = 3
 	}

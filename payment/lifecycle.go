@@ -163,6 +163,9 @@ func (s *Service) move(ctx context.Context, o store.Order, m Move, rec record) (
 	switch {
 	case moved && Final(t.To):
 		s.log.Info("payment: order final", "invoice", o.Invoice, "status", t.To, "reason", rec.Reason)
+		if t.To == StatusSuccess && o.CustomerID != 0 {
+			s.tokens.forget(o.CustomerID) // the payment may have saved a card at DOKU
+		}
 	case !moved && Final(t.To):
 		if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) && cur.Status != t.To {
 			// Never moved, but a person must look: DOKU said two things.

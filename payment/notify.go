@@ -112,7 +112,11 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 // on DOKU Checkout whose notification we may have missed). Removed cards stay
 // removed.
 func (s *Service) SyncSavedCards(ctx context.Context, c store.Customer) error {
+	if !s.tokens.due(c.ID, s.now()) {
+		return nil
+	}
 	resp, err := s.gw.Tokens(ctx, c.PublicID)
+	s.tokens.done(c.ID, s.now(), err == nil)
 	if err != nil {
 		return fmt.Errorf("payment: token list: %w", err)
 	}

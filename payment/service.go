@@ -62,6 +62,8 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 	newID func() string
+	// tokens spares DOKU a token-list call on every page a customer opens.
+	tokens tokenCache
 }
 
 // New returns a Service with defaults applied to cfg.

@@ -93,3 +93,33 @@ func (s *Store) ClearCart(ctx context.Context, cartID string) error {
 	}
 	return nil
 }
+
+// MoveCart gives everything of cart from to a new cart id to, in one write
+// transaction: its items and its orders. Login calls it, so that a copy of
+// the pre-login cookie no longer shares the customer's cart, while an order
+// already under way for those items keeps the new cart busy (one payment per
+// cart) and still empties it when it succeeds.
+func (s *Store) MoveCart(ctx context.Context, from, to string) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: move cart: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{sqlCreateCart, []any{to, s.now().Unix()}},
+		{sqlMoveCartItems, []any{to, from}},
+		{sqlEmptyCart, []any{from}},
+		{sqlMoveCartOrders, []any{to, from}},
+	} {
+		if _, err := s.txExec(ctx, tx, q.sql, q.args...); err != nil {
+			return fmt.Errorf("store: move cart: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: move cart: commit: %w", err)
+	}
+	return nil
+}

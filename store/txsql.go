@@ -36,6 +36,9 @@ updated_at         = ?
 WHERE id = ? AND status = ?`
 	sqlInsertEvent = `INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)`
 	sqlEmptyCart   = `DELETE FROM cart_items WHERE cart_id = ?`
+
+	sqlMoveCartItems  = `INSERT INTO cart_items (cart_id, product_id, quantity) SELECT ?, product_id, quantity FROM cart_items WHERE cart_id = ?`
+	sqlMoveCartOrders = `UPDATE orders SET cart_id = ? WHERE cart_id = ?`
 )
 
 var txQueries = []string{
@@ -50,4 +53,6 @@ var txQueries = []string{
 	sqlUpdateOrderState,
 	sqlInsertEvent,
 	sqlEmptyCart,
+	sqlMoveCartItems,
+	sqlMoveCartOrders,
 }

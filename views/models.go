@@ -20,6 +20,8 @@ type Page struct {
 	// Refresh > 0 makes the layout emit <meta http-equiv="refresh"> with that many
 	// seconds. ReceiptPage sets it from ReceiptView.RefreshSeconds; handlers need not.
 	Refresh int
+	// Sandbox shows a banner: payments go to the embedded DOKU sandbox.
+	Sandbox bool
 }
 
 // FieldErrors maps a form field name to its message.
@@ -125,6 +127,8 @@ type ReceiptView struct {
 	RefreshSeconds int
 	// RetryURL, when set on a FAILED order, links back to the checkout.
 	RetryURL string
+	// KeepURL is a guest's receipt link (with its own key), to bookmark.
+	KeepURL string
 }
 
 // OrderRow is one line of the order history.

@@ -89,7 +89,10 @@ func count(t *testing.T, doc *goquery.Document, sel string, want int) {
 
 func TestLayout(t *testing.T) {
 	t.Run("guest", func(t *testing.T) {
-		doc := render(t, ErrorPage(ErrorView{Page: page(""), Status: 404, Message: "Not found."}))
+		p := page("")
+		p.Sandbox = true
+		doc := render(t, ErrorPage(ErrorView{Page: p, Status: 404, Message: "Not found."}))
+		count(t, doc, `[data-testid="sandbox-banner"]`, 1)
 		if got, want := doc.Find("title").Text(), "Test · Toko Kita"; got != want {
 			t.Errorf("title: got %q, want %q", got, want)
 		}
@@ -122,6 +125,11 @@ func TestLayout(t *testing.T) {
 		count(t, doc, `form[method="post"][action="/logout"] button`, 1)
 		if got := text(doc, `[data-testid="flash"]`); got != "Card removed." {
 			t.Errorf("flash: got %q, want %q", got, "Card removed.")
+		}
+		// A shop on real DOKU: no sandbox banner, and the footer says so.
+		count(t, doc, `[data-testid="sandbox-banner"]`, 0)
+		if got := text(doc, "footer"); got != "Payments by DOKU" {
+			t.Errorf("footer: got %q", got)
 		}
 	})
 }

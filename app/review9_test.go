@@ -1,0 +1,430 @@
+package app
+
+// Tests for the second money review (issue 9): each fails on the code the
+// review broke and passes now. The item each proves is in its comment.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"doku-checkout/doku/signature"
+	"doku-checkout/payment"
+	"doku-checkout/route"
+)
+
+// Item 3: a post-login redirect never leaves the site, however the next
+// parameter is dressed up (a tab or backslash a browser drops, an encoded
+// slash, a scheme).
+func TestLoginNextCannotLeaveTheSite(t *testing.T) {
+	app := startApp(t, nil)
+	register(t, newShopper(t, app), "next@example.com")
+	for _, tc := range []struct{ next, want string }{
+		{"/%09/evil.example/x", "/"},
+		{"/\t/evil.example/x", "/"},
+		{"//evil.example/x", "/"},
+		{"/\\evil.example/x", "/"},
+		{"/%5Cevil.example/x", "/"},
+		{"/%2F/evil.example/x", "/"},
+		{"https://evil.example/x", "/"},
+		{"http:/evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/%0d%0aSet-Cookie:x=1", "/"},
+		{"/account/cards", "/account/cards"},
+		{"/orders?page=2", "/orders?page=2"},
+	} {
+		s := newShopper(t, app)
+		s.get("/login")
+		req := s.formRequest(`form[action="/login"]`, url.Values{
+			"email": {"next@example.com"}, "password": {"correct horse battery"}, "next": {tc.next}})
+		resp, _ := s.noFollow(req)
+		if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != tc.want {
+			t.Errorf("login with next=%q: %d to %q, want 303 to %q", tc.next, resp.StatusCode, got, tc.want)
+		}
+	}
+}
+
+// Item 4: login gives the customer a new cart with the items carried over;
+// whoever holds the pre-login cookie keeps an empty cart, not a share of it.
+func TestLoginMovesTheCartAwayFromThePreLoginCookie(t *testing.T) {
+	app := startApp(t, nil)
+	register(t, newShopper(t, app), "cart@example.com")
+	s := newShopper(t, app)
+	s.addToCart("2", "2")
+	base, _ := url.Parse(app.URL)
+	thief := newShopper(t, app)
+	thief.c.Jar.SetCookies(base, s.c.Jar.Cookies(base))
+	thief.get("/cart")
+	if thief.count("cart-line") != 1 {
+		t.Fatalf("the copied pre-login cookie does not share the cart before login: the test proves nothing")
+	}
+	login(t, s, "cart@example.com")
+	s.get("/cart")
+	if s.count("cart-line") != 1 || s.text("cart-count") != "2" {
+		t.Errorf("the customer's cart after login: %d lines, %q items; want the 2 items carried over", s.count("cart-line"), s.text("cart-count"))
+	}
+	thief.get("/cart")
+	if n := thief.count("cart-line"); n != 0 {
+		t.Errorf("the pre-login cookie still sees %d lines of the customer's cart", n)
+	}
+	s.addToCart("3", "1")
+	thief.get("/cart")
+	if n := thief.count("cart-line"); n != 0 {
+		t.Errorf("the pre-login cookie sees the customer's new items: %d lines", n)
+	}
+}
+
+// Item 4: a checkout of a busy cart sends the shopper to the order under way
+// only if they may open its receipt; otherwise the page says so, with no
+// link. Here a guest starts paying on DOKU Checkout, then logs in: the
+// cart (and the guest order keeping it busy) moves with the login, and the
+// guest order is not the customer's to open.
+func TestBusyCartNeverRedirectsToAReceiptTheShopperCannotOpen(t *testing.T) {
+	app := startApp(t, map[string]string{"PAYMENT_MODE": "hosted"})
+	register(t, newShopper(t, app), "busy@example.com")
+	s := newShopper(t, app)
+	s.addToCart("2", "1")
+	s.get("/checkout")
+	resp, _ := s.noFollow(s.formRequest(`form[action="/checkout"]`, contact()))
+	if resp.StatusCode != http.StatusSeeOther || strings.HasPrefix(resp.Header.Get("Location"), "/") {
+		t.Fatalf("hosted checkout: %d to %q, want 303 to DOKU's page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	guestOrders := ordersOf(t, app)
+	login(t, s, "busy@example.com")
+	s.get("/checkout")
+	resp, body := s.noFollow(s.formRequest(`form[action="/checkout"]`, contact()))
+	if resp.StatusCode == http.StatusSeeOther {
+		t.Fatalf("checkout of the busy cart redirected to %q: to an order this login cannot open", resp.Header.Get("Location"))
+	}
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "already in progress") {
+		t.Errorf("checkout of the busy cart: %d, want 409 saying a payment is in progress\n%s", resp.StatusCode, body)
+	}
+	for _, inv := range guestOrders {
+		if strings.Contains(body, inv) {
+			t.Errorf("the page names the guest order %s", inv)
+		}
+	}
+	if got := ordersOf(t, app); len(got) != len(guestOrders) {
+		t.Errorf("orders after the refused checkout: %v, want still %v (no second payment)", got, guestOrders)
+	}
+}
+
+// Item 7: a guest's receipt link has its own key, never the reference sent
+// to DOKU and the issuer; a customer's receipt opens for that customer only,
+// whatever key is offered.
+func TestReceiptKeysAreNotTheReferenceSentToThirdParties(t *testing.T) {
+	app := startApp(t, nil)
+	guest := newShopper(t, app)
+	guest.addToCart("2", "1")
+	guest.pay(card("4111111111111111", "737"), "123456")
+	if guest.text("order-status") != "SUCCESS" {
+		t.Fatalf("guest payment: %q", guest.text("order-status"))
+	}
+	o := app.order(t, guest.text("invoice-number"))
+	if o.ReceiptKey == "" || o.ReceiptKey == o.Ref {
+		t.Fatalf("guest order's receipt key %q, reference %q: want a key of its own", o.ReceiptKey, o.Ref)
+	}
+	link, ok := guest.doc.Find(`[data-testid="receipt-link"]`).Attr("href")
+	if !ok || link != payment.ReceiptLink(o) {
+		t.Errorf("the guest's receipt shows link %q, want %q", link, payment.ReceiptLink(o))
+	}
+	stranger := newShopper(t, app)
+	for _, k := range []string{o.Ref, "", "x"} {
+		stranger.get(route.ReceiptPath(o.Invoice, k))
+		if stranger.resp.StatusCode != http.StatusNotFound {
+			t.Errorf("guest receipt with k=%q opens for a stranger: %d", k, stranger.resp.StatusCode)
+		}
+	}
+	stranger.get(link)
+	if stranger.resp.StatusCode != http.StatusOK || stranger.text("invoice-number") != o.Invoice {
+		t.Errorf("the guest's own receipt link: %d", stranger.resp.StatusCode)
+	}
+
+	cust := newCustomer(t, app, "owner@example.com", "4111111111111111")
+	co := app.order(t, cust.invoices[0])
+	other := newShopper(t, app)
+	register(t, other, "other@example.com")
+	for name, s := range map[string]*shopper{"a stranger": newShopper(t, app), "another customer": other} {
+		for _, k := range []string{co.Ref, co.ReceiptKey, ""} {
+			s.get(route.ReceiptPath(co.Invoice, k))
+			if s.resp.StatusCode != http.StatusNotFound {
+				t.Errorf("a customer's receipt with k=%q opens for %s: %d", k, name, s.resp.StatusCode)
+			}
+		}
+	}
+	cust.get(payment.ReceiptPath(co))
+	if cust.resp.StatusCode != http.StatusOK || cust.count("receipt-link") != 0 {
+		t.Errorf("the customer's own receipt: %d, %d receipt links (want 200, none: the login opens it)", cust.resp.StatusCode, cust.count("receipt-link"))
+	}
+}
+
+// Item 8: a cookie copied while logged in reads no receipt after logout,
+// neither the customer's orders nor guest orders its session once placed.
+func TestCookieCopiedWhileLoggedInReadsNoReceiptAfterLogout(t *testing.T) {
+	app := startApp(t, nil)
+	s := newShopper(t, app)
+	s.addToCart("2", "1")
+	s.pay(card("4111111111111111", "737"), "123456") // a guest order of this session
+	guestInvoice := s.text("invoice-number")
+	register(t, s, "copied@example.com")
+	s.addToCart("3", "1")
+	s.pay(card("4111111111111111", "737"), "123456")
+	custInvoice := s.text("invoice-number")
+	base, _ := url.Parse(app.URL)
+	thief := newShopper(t, app)
+	thief.c.Jar.SetCookies(base, s.c.Jar.Cookies(base))
+	thief.get("/orders/" + custInvoice)
+	if thief.resp.StatusCode != http.StatusOK {
+		t.Fatalf("the copied cookie does not open the receipt while logged in (%d): the test proves nothing", thief.resp.StatusCode)
+	}
+	s.get("/")
+	s.post("/logout", url.Values{})
+	for _, inv := range []string{custInvoice, guestInvoice} {
+		thief.get("/orders/" + inv)
+		if thief.resp.StatusCode != http.StatusNotFound {
+			t.Errorf("after logout the copied cookie opens receipt %s: %d", inv, thief.resp.StatusCode)
+		}
+	}
+}
+
+// Item 9: behind a reverse proxy that serves the shop under a path prefix,
+// DOKU signs the notification with the path it was given (PUBLIC_URL's
+// prefix included): that is the target verified.
+func TestNotificationTargetFollowsPublicURLPrefix(t *testing.T) {
+	app := startApp(t, map[string]string{"PAYMENT_MODE": "hosted"})
+	prefixed := startApp(t, map[string]string{"PAYMENT_MODE": "hosted", "PUBLIC_URL": "http://127.0.0.1:9/shop/"})
+	for _, tc := range []struct {
+		app    *testApp
+		target string
+		want   int
+	}{
+		{app, "/notifications/doku", http.StatusNotFound}, // signature fine, invoice unknown
+		{app, "/shop/notifications/doku", http.StatusUnauthorized},
+		{prefixed, "/shop/notifications/doku", http.StatusNotFound},
+		{prefixed, "/notifications/doku", http.StatusUnauthorized},
+	} {
+		body := notificationBody("INV-UNKNOWN-1", 85000, "SUCCESS", "x")
+		if got := notifySignedFor(t, tc.app, tc.target, body); got != tc.want {
+			t.Errorf("PUBLIC_URL %s, notification signed for %s: %d, want %d", tc.app.Config.PublicURL, tc.target, got, tc.want)
+		}
+	}
+}
+
+// notifySignedFor posts body to the app's notification route signed over
+// target as the Request-Target.
+func notifySignedFor(t *testing.T, a *testApp, target string, body []byte) int {
+	t.Helper()
+	ts := time.Now().UTC().Format(signature.TimestampLayout)
+	c := signature.Components{ClientID: a.Config.ClientID, RequestID: uuid.NewString(), Timestamp: ts, Target: target, Digest: signature.Digest(body)}
+	req, _ := http.NewRequest(http.MethodPost, a.URL+route.Notification, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(signature.HeaderClientID, c.ClientID)
+	req.Header.Set(signature.HeaderRequestID, c.RequestID)
+	req.Header.Set(signature.HeaderRequestTimestamp, ts)
+	req.Header.Set(signature.HeaderSignature, signature.Sign(a.Config.SecretKey, c))
+	resp, err := a.client(nil).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Item 10: showing the checkout and the saved cards does not ask DOKU for
+// the customer's tokens on every page: once, then again after a payment
+// (which may have saved a card).
+func TestTokenListIsAskedOncePerChange(t *testing.T) {
+	app := startRecordedApp(t, map[string]string{"PAYMENT_MODE": "direct,hosted"})
+	s := newShopper(t, app)
+	register(t, s, "tokens@example.com")
+	s.addToCart("2", "1")
+	for range 5 {
+		s.get("/checkout")
+		s.get("/account/cards")
+	}
+	if n := tokenCalls(app); n != 1 {
+		t.Errorf("token list calls after 10 pages = %d, want 1", n)
+	}
+	s.pay(card("4111111111111111", "737"), "123456")
+	if s.text("order-status") != "SUCCESS" {
+		t.Fatalf("payment: %q", s.text("order-status"))
+	}
+	s.get("/account/cards")
+	s.get("/account/cards")
+	if n := tokenCalls(app); n != 2 {
+		t.Errorf("token list calls after a payment and 2 more pages = %d, want 2", n)
+	}
+}
+
+func tokenCalls(a *testApp) int {
+	a.DOKU.mu.Lock()
+	defer a.DOKU.mu.Unlock()
+	n := 0
+	for _, c := range a.DOKU.calls {
+		if strings.HasPrefix(c.Path, "/tokenization/") && !strings.Contains(c.Path, "delete") {
+			n++
+		}
+	}
+	return n
+}
+
+// Item 11: failed logins are limited per account, whatever address they
+// come from; the answer is the login form with the email kept. Another
+// account is not affected.
+func TestLoginThrottledPerAccountAcrossAddresses(t *testing.T) {
+	app := startApp(t, map[string]string{"LOGIN_RATE": "60"})
+	register(t, newShopper(t, app), "target@example.com")
+	register(t, newShopper(t, app), "bystander@example.com")
+	from := func(i int) *shopper {
+		s := newShopper(t, app)
+		s.c.Transport = cookieRecorder{next: viaHandler{h: app.Handler, remote: fmt.Sprintf("192.0.2.%d:4000", i)}, app: app}
+		return s
+	}
+	try := func(s *shopper, email, password string) (int, string) {
+		s.get("/login")
+		resp, body := s.noFollow(s.formRequest(`form[action="/login"]`, url.Values{"email": {email}, "password": {password}}))
+		return resp.StatusCode, body
+	}
+	for i := range 5 {
+		if code, _ := try(from(i+1), "target@example.com", "wrong password"); code != http.StatusUnprocessableEntity {
+			t.Fatalf("failed login %d: %d, want 422", i+1, code)
+		}
+	}
+	code, body := try(from(50), "target@example.com", "correct horse battery")
+	if code != http.StatusTooManyRequests || !strings.Contains(body, "Too many failed logins for this account") || !strings.Contains(body, `value="target@example.com"`) {
+		t.Errorf("6th login to the account from a new address: %d, want 429 on the login form with the email kept\n%s", code, body)
+	}
+	if code, _ := try(from(51), "bystander@example.com", "correct horse battery"); code != http.StatusSeeOther {
+		t.Errorf("another account's login from a new address: %d, want 303", code)
+	}
+}
+
+// Item 11: registration tells a shopper their email has an account, but an
+// address probing for accounts gets that answer a few times only.
+func TestRegistrationProbesAreLimited(t *testing.T) {
+	app := startApp(t, map[string]string{"LOGIN_RATE": "60"})
+	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com"} {
+		register(t, newShopper(t, app), e)
+	}
+	prober := newShopper(t, app)
+	prober.c.Transport = cookieRecorder{next: viaHandler{h: app.Handler, remote: "198.51.100.7:5000"}, app: app}
+	var codes []int
+	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com"} {
+		prober.get("/register")
+		resp, body := prober.noFollow(prober.formRequest(`form[action="/register"]`, url.Values{"name": {"X"}, "email": {e}, "password": {"long enough password"}}))
+		codes = append(codes, resp.StatusCode)
+		if resp.StatusCode == http.StatusTooManyRequests && strings.Contains(body, "exists already") {
+			t.Errorf("a throttled registration still says the account exists")
+		}
+	}
+	if want := []int{422, 422, 422, 429}; fmt.Sprint(codes) != fmt.Sprint(want) {
+		t.Errorf("4 registrations of existing emails from one address: %v, want %v", codes, want)
+	}
+}
+
+// Item 12: a shop reachable beyond this machine (or over https) refuses to
+// start on the embedded sandbox unless that is chosen explicitly; every page
+// says so when it runs on the sandbox.
+func TestPublicShopOnTheSandboxIsAnExplicitChoice(t *testing.T) {
+	for _, tc := range []struct {
+		env map[string]string
+		ok  bool
+	}{
+		{map[string]string{}, true},
+		{map[string]string{"PUBLIC_URL": "http://localhost:8080"}, true},
+		{map[string]string{"PUBLIC_URL": "https://shop.example.com"}, false},
+		{map[string]string{"PUBLIC_URL": "http://shop.example.com"}, false},
+		{map[string]string{"PUBLIC_URL": "http://0.0.0.0:8080"}, false},
+		{map[string]string{"PUBLIC_URL": "https://127.0.0.1:8443"}, false},
+		{map[string]string{"PUBLIC_URL": "https://shop.example.com", "SANDBOX_ON_PUBLIC_URL": "yes"}, true},
+		{map[string]string{"PUBLIC_URL": "https://shop.example.com", "DOKU_BASE_URL": "https://api-sandbox.doku.com",
+			"DOKU_CLIENT_ID": "BRN-1", "DOKU_SECRET_KEY": "SK-1"}, true},
+		{map[string]string{"SANDBOX_ON_PUBLIC_URL": "maybe"}, false},
+	} {
+		_, err := LoadConfig(func(k string) string { return tc.env[k] })
+		if (err == nil) != tc.ok {
+			t.Errorf("LoadConfig(%v): err = %v, want ok=%v", tc.env, err, tc.ok)
+		}
+	}
+	sb := startApp(t, nil)
+	real := startRecordedApp(t, nil) // DOKU_BASE_URL set: a gateway outside the app
+	for _, path := range []string{"/", "/cart", "/login", "/register"} {
+		if s := newShopper(t, sb).get(path); s.count("sandbox-banner") != 1 {
+			t.Errorf("GET %s on the embedded sandbox: no sandbox banner", path)
+		}
+		if s := newShopper(t, real).get(path); s.count("sandbox-banner") != 0 {
+			t.Errorf("GET %s with DOKU_BASE_URL set shows the sandbox banner", path)
+		}
+	}
+}
+
+// Item 13: the error log names the route, never the URL, which for the 3-D
+// Secure return carries the order's reference.
+func TestErrorLogHasNoOrderReference(t *testing.T) {
+	app := startApp(t, nil)
+	s := toChallenge(t, app, "4111111111111111", "737")
+	o := app.order(t, latestInvoice(t, app))
+	unknown := strings.Repeat("ab", 16)
+	for _, ref := range []string{unknown, o.Ref + "x"} {
+		resp, err := app.client(nil).Post(app.URL+route.ThreeDSReturnPath(ref, true), "application/x-www-form-urlencoded", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("3DS return for an unknown reference: %d, want 404", resp.StatusCode)
+		}
+	}
+	s.get("/")
+	logs := app.Logs.String()
+	if !strings.Contains(logs, "request refused") {
+		t.Fatalf("no refusal logged: the test proves nothing\n%s", logs)
+	}
+	for _, ref := range []string{unknown, o.Ref} {
+		if strings.Contains(logs, ref) {
+			t.Errorf("the log records a 3-D Secure reference %s", ref)
+		}
+	}
+}
+
+// ordersOf lists every invoice in the app's database.
+func ordersOf(t *testing.T, a *testApp) []string {
+	t.Helper()
+	db, err := openRO(a.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(context.Background(), `SELECT invoice FROM orders ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var inv string
+		if err := rows.Scan(&inv); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, inv)
+	}
+	return out
+}
+
+func latestInvoice(t *testing.T, a *testApp) string {
+	t.Helper()
+	all := ordersOf(t, a)
+	if len(all) == 0 {
+		t.Fatal("no order")
+	}
+	return all[len(all)-1]
+}
