@@ -70,6 +70,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	client := doku.New(doku.Config{BaseURL: a.DokuURL, ClientID: cfg.ClientID, SecretKey: cfg.SecretKey, Timeout: cfg.DokuTimeout})
 	a.Pay = payment.New(st, client, payment.Config{
 		PublicURL: cfg.PublicURL, ReconcileAfter: cfg.ReconcileAfter, CallTimeout: cfg.DokuTimeout + 5*time.Second,
+		ChargeWait: cfg.ChargeWait,
 	}, a.Log)
 	h := handlers.New(st, a.Pay, client, handlers.NewSessions(cfg.Secure(), keys...), handlers.Config{
 		Modes: cfg.Modes, SecureCookies: cfg.Secure(),
@@ -121,6 +122,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*a.Config.DokuTimeout+15*time.Second)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)
+	a.Pay.Wait() // charges that outlived their request are answered and recorded
 	<-reconciled
 	if cerr := a.Store.Checkpoint(shutdownCtx); cerr != nil {
 		a.Log.Warn("checkpoint at shutdown", "err", cerr)

@@ -30,6 +30,7 @@ type Config struct {
 	ClientID       string        // DOKU_CLIENT_ID
 	SecretKey      string        // DOKU_SECRET_KEY
 	DokuTimeout    time.Duration // DOKU_TIMEOUT
+	ChargeWait     time.Duration // CHARGE_WAIT: how long the 3DS return waits for the charge before "confirming"
 	SessionKeys    string        // SESSION_KEYS: hex keys, comma separated; empty = generated and kept in the DB
 	Modes          []string      // PAYMENT_MODE: direct, hosted, or both ("direct,hosted")
 	ReconcileAfter time.Duration // RECONCILE_AFTER
@@ -89,6 +90,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ClientID:            str("DOKU_CLIENT_ID", ""),
 		SecretKey:           str("DOKU_SECRET_KEY", ""),
 		DokuTimeout:         dur("DOKU_TIMEOUT", 15*time.Second),
+		ChargeWait:          dur("CHARGE_WAIT", 4*time.Second),
 		SessionKeys:         str("SESSION_KEYS", ""),
 		ReconcileAfter:      dur("RECONCILE_AFTER", 60*time.Second),
 		LoginPerMin:         num("LOGIN_RATE", 10),

@@ -428,3 +428,76 @@ func latestInvoice(t *testing.T, a *testApp) string {
 	}
 	return all[len(all)-1]
 }
+
+// Issue 13: a slow charge does not hold the shopper on a blank page: after
+// CHARGE_WAIT the receipt says the payment is being confirmed, and follows
+// the one charge to SUCCESS.
+func TestSlowChargeShowsConfirmingThenSettles(t *testing.T) {
+	app := startRecordedApp(t, map[string]string{"CHARGE_WAIT": "500ms", "SANDBOX_SLOW_DELAY": "3s", "DOKU_TIMEOUT": "10s", "RECONCILE_AFTER": "1m"})
+	s := toChallenge(t, app, "4000000000000341", "737")
+	start := time.Now()
+	s.otp("123456")
+	took := time.Since(start)
+	if !strings.HasPrefix(s.path(), "/orders/INV-") || s.text("order-status") != "PENDING" || s.text("status-message") != payment.TextConfirming {
+		t.Fatalf("after a slow charge's 3DS return: %s shows %q %q, want the PENDING receipt confirming", s.path(), s.text("order-status"), s.text("status-message"))
+	}
+	if s.count("retry") != 0 || s.count("check-again") != 1 {
+		t.Errorf("confirming receipt: %d retry links, %d check-again links; want 0 and 1", s.count("retry"), s.count("check-again"))
+	}
+	invoice := s.text("invoice-number")
+	if o := app.order(t, invoice); o.Status != payment.StatusCharging {
+		t.Fatalf("order while the charge runs = %s, want CHARGING (answered after %s)", o.Status, took)
+	}
+	app.waitOrder(t, invoice, payment.StatusSuccess, 10*time.Second)
+	s.get(s.resp.Request.URL.String())
+	if s.text("order-status") != "SUCCESS" {
+		t.Errorf("receipt after the charge: %q", s.text("order-status"))
+	}
+	if sends := app.DOKU.charges(invoice); len(sends) != 1 {
+		t.Errorf("Charge sent %d times, want once", len(sends))
+	}
+}
+
+// Issue 13: back from DOKU Checkout without having paid, the receipt asks
+// DOKU, which says the link is unpaid: then, and only then, the way back to
+// pay is offered.
+func TestHostedReceiptOffersToPayOnlyOnceDOKUSaysUnpaid(t *testing.T) {
+	app := startRecordedApp(t, map[string]string{"PAYMENT_MODE": "hosted", "RECONCILE_AFTER": "1m"})
+	s := newShopper(t, app)
+	s.addToCart("2", "1")
+	s.checkout(contact())
+	invoice := s.doc.Find(`[data-testid="invoice"]`).Text()
+	o := app.order(t, invoice)
+	if o.Status != payment.StatusAwaitingPayment {
+		t.Fatalf("order = %s, want AWAITING_PAYMENT", o.Status)
+	}
+	before := statusCalls(app, invoice)
+	s.get(payment.ReceiptLink(o))
+	if statusCalls(app, invoice) != before+1 {
+		t.Errorf("opening the receipt asked DOKU %d times, want once", statusCalls(app, invoice)-before)
+	}
+	if s.text("order-status") != "PENDING" || s.text("status-message") != payment.TextAwaitingPayment {
+		t.Fatalf("receipt of an unpaid link: %q %q", s.text("order-status"), s.text("status-message"))
+	}
+	if href, _ := s.doc.Find(`[data-testid="retry"]`).Attr("href"); href != o.PaymentURL {
+		t.Errorf("retry link %q, want the payment link %q", href, o.PaymentURL)
+	}
+	for range 5 { // polling tabs do not hammer DOKU
+		s.get(route.ReceiptStatusPath(o.Invoice, o.ReceiptKey))
+	}
+	if n := statusCalls(app, invoice) - before; n > 2 {
+		t.Errorf("6 looks at the receipt within a second asked DOKU %d times", n)
+	}
+}
+
+func statusCalls(a *testApp, invoice string) int {
+	a.DOKU.mu.Lock()
+	defer a.DOKU.mu.Unlock()
+	n := 0
+	for _, c := range a.DOKU.calls {
+		if c.Method == http.MethodGet && strings.Contains(c.Path, invoice) {
+			n++
+		}
+	}
+	return n
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"doku-checkout/payment"
+	"doku-checkout/route"
 	"doku-checkout/store"
 	"doku-checkout/views"
 )
@@ -24,7 +25,7 @@ func (h *Handler) Receipt(c echo.Context) error {
 	if !h.mayView(c, o) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	r := payment.ReceiptFor(o)
+	o, r := h.pay.Confirm(h.ctx(c), o)
 	v := views.ReceiptView{
 		Page: h.page(c, "Receipt "+o.Invoice), Invoice: o.Invoice, DateText: views.DateWIB(o.CreatedAt),
 		TotalText: views.IDR(o.AmountIDR), Status: r.Status, StatusMessage: r.Message, ResponseText: r.Detail,
@@ -36,6 +37,8 @@ func (h *Handler) Receipt(c echo.Context) error {
 	}
 	if r.Refresh {
 		v.RefreshSeconds = 3
+		v.StatusURL = route.ReceiptStatusPath(o.Invoice, c.QueryParam("k"))
+		v.CheckAgainURL = c.Request().URL.RequestURI()
 	}
 	for _, l := range o.Lines {
 		v.Lines = append(v.Lines, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
@@ -58,6 +61,22 @@ func (h *Handler) mayView(c echo.Context, o store.Order) bool {
 	// remembers no orders: its cookie, copied, must not outlive the login.
 	s := h.sessions.Get(c)
 	return s.CustomerID == 0 && slices.Contains(s.Orders, o.ID)
+}
+
+// ReceiptStatus renders GET /orders/{invoice}/status for the receipt page's
+// script: the status code and message as JSON, to whoever may open the
+// receipt. It asks DOKU as the receipt does (Service.Confirm).
+func (h *Handler) ReceiptStatus(c echo.Context) error {
+	o, err := h.store.OrderByInvoice(h.ctx(c), c.Param("invoice"))
+	if err != nil {
+		return err
+	}
+	if !h.mayView(c, o) {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	_, r := h.pay.Confirm(h.ctx(c), o)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"status": r.Status, "message": r.Message, "open": r.Refresh})
 }
 
 // Orders renders GET /orders: the customer's order history.

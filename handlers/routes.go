@@ -70,6 +70,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	e.POST(route.Notification, h.Notification)
 
 	e.GET(route.Receipt, h.Receipt)
+	e.GET(route.ReceiptStatus, h.ReceiptStatus)
 	e.GET(route.Orders, h.Orders, h.requireLogin)
 	e.GET(route.Cards, h.Cards, h.requireLogin)
 	e.POST(route.CardDelete, h.DeleteCard, h.requireLogin)

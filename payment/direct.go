@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"time"
 
 	"doku-checkout/doku"
 	"doku-checkout/route"
@@ -83,9 +84,27 @@ func (s *Service) CompleteThreeDS(ctx context.Context, ref string, passed bool) 
 		return o, nil // another request is charging or has charged this order
 	}
 	o.ChargeRequestID = chargeID
-	s.charge(ctx, o)
-	return s.store.OrderByID(ctx, o.ID)
+	// The charge runs on its own: a slow bank must not hold the shopper on
+	// a blank page. After ChargeWait the receipt shows "confirming" and
+	// follows the order while the one charge finishes.
+	done := make(chan struct{})
+	s.charges.Add(1)
+	go func() {
+		defer s.charges.Done()
+		defer close(done)
+		s.charge(ctx, o)
+	}()
+	select {
+	case <-done:
+	case <-time.After(s.cfg.ChargeWait):
+		s.log.Info("payment: charge still running; the receipt follows it", "invoice", o.Invoice)
+	}
+	return s.store.OrderByID(context.WithoutCancel(ctx), o.ID)
 }
+
+// Wait blocks until every charge started by a 3-D Secure return has been
+// answered and recorded: the server calls it at shutdown.
+func (s *Service) Wait() { s.charges.Wait() }
 
 // chargeRequest is the Charge body for an order: the server's amount and
 // lines, the authentication id, the token of a saved card. No card number.

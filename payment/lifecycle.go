@@ -207,7 +207,7 @@ func definiteRefusal(err error) (*doku.APIError, bool) {
 const (
 	TextPaid                 = "Payment received. Thank you for your order!"
 	TextFailed               = "The payment did not go through. No money was taken."
-	TextConfirming           = "We are confirming your payment with the bank. This page refreshes by itself; you do not need to pay again."
+	TextConfirming           = "We are confirming your payment. This page updates by itself; you do not need to pay again."
 	TextAttemptDeclined      = "Your last attempt on the payment page was declined. You can try another card there."
 	TextAwaitingPayment      = "Waiting for your payment on DOKU's secure page. If you closed it, you can go back to it."
 	TextAwaiting3DS          = "Waiting for your bank's 3-D Secure check. Nothing has been charged. If you closed that page, go back to checkout to pay."
@@ -274,8 +274,15 @@ func ShownStatus(s Status) string {
 	return string(StatusPending)
 }
 
-// ReceiptFor decides what the receipt of o shows.
-func ReceiptFor(o store.Order) Receipt {
+// ReceiptFor decides what the receipt of o shows from the order alone. A
+// hosted order waiting for its payment reads "confirming", with no way to
+// pay again, until DOKU has said the link is still unpaid: see
+// Service.Confirm, which asks.
+func ReceiptFor(o store.Order) Receipt { return receiptFor(o, false) }
+
+// receiptFor decides what the receipt of o shows; unpaid says DOKU has just
+// confirmed that o's payment link holds no payment.
+func receiptFor(o store.Order, unpaid bool) Receipt {
 	switch o.Status {
 	case StatusSuccess:
 		return Receipt{Status: string(StatusSuccess), Message: TextPaid}
@@ -293,7 +300,7 @@ func ReceiptFor(o store.Order) Receipt {
 	switch {
 	case o.Status == StatusAwaitingPayment && o.LastMove == string(MoveAttemptDeclined):
 		r.Message, r.Detail, r.RetryURL, r.Refresh = TextAttemptDeclined, o.ResponseMessage, o.PaymentURL, false
-	case o.Status == StatusAwaitingPayment:
+	case o.Status == StatusAwaitingPayment && unpaid:
 		r.Message, r.RetryURL = TextAwaitingPayment, o.PaymentURL
 	case o.Status == StatusAwaiting3DS || o.Status == StatusCreated:
 		r.Message, r.RetryURL, r.Refresh = TextAwaiting3DS, route.Checkout, false

@@ -273,8 +273,10 @@ func TestReceiptFor(t *testing.T) {
 			Receipt{Status: "FAILED", Message: TextFailed, Detail: "Do not honour (05)", RetryURL: "/checkout"}, false},
 		{"charging", store.Order{Status: StatusCharging}, Receipt{Status: "PENDING", Message: TextConfirming, Refresh: true}, true},
 		{"pending", store.Order{Status: StatusPending}, Receipt{Status: "PENDING", Message: TextConfirming, Refresh: true}, true},
+		// Back from DOKU Checkout, maybe just paid: no second way to pay
+		// until DOKU says the link is unpaid (Service.Confirm asks).
 		{"on DOKU Checkout", store.Order{Status: StatusAwaitingPayment, PaymentURL: "https://pay.test/x"},
-			Receipt{Status: "PENDING", Message: TextAwaitingPayment, RetryURL: "https://pay.test/x", Refresh: true}, true},
+			Receipt{Status: "PENDING", Message: TextConfirming, Refresh: true}, true},
 		{"declined attempt on DOKU Checkout", store.Order{Status: StatusAwaitingPayment, LastMove: string(MoveAttemptDeclined),
 			PaymentURL: "https://pay.test/x", ResponseMessage: "Do not honour"},
 			Receipt{Status: "PENDING", Message: TextAttemptDeclined, Detail: "Do not honour", RetryURL: "https://pay.test/x"}, false},
@@ -284,5 +286,10 @@ func TestReceiptFor(t *testing.T) {
 		if got := ReceiptFor(tc.o); got != tc.want {
 			t.Errorf("%s: ReceiptFor = %+v, want %+v", tc.name, got, tc.want)
 		}
+	}
+	unpaidLink := store.Order{Status: StatusAwaitingPayment, PaymentURL: "https://pay.test/x"}
+	want := Receipt{Status: "PENDING", Message: TextAwaitingPayment, RetryURL: "https://pay.test/x", Refresh: true}
+	if got := receiptFor(unpaidLink, true); got != want {
+		t.Errorf("on DOKU Checkout, DOKU says unpaid: %+v, want %+v", got, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"doku-checkout/doku"
@@ -52,6 +53,10 @@ type Config struct {
 	// finished) this long after its last change is closed as FAILED. No
 	// money can have moved: only our Charge moves it.
 	AbandonAfter time.Duration
+	// ChargeWait is how long the shopper's 3-D Secure return waits for the
+	// charge's answer before the receipt shows "confirming" and follows the
+	// charge, which goes on (same Request-Id, never a second charge).
+	ChargeWait time.Duration
 }
 
 // Service runs the checkout's payment flow.
@@ -64,6 +69,11 @@ type Service struct {
 	newID func() string
 	// tokens spares DOKU a token-list call on every page a customer opens.
 	tokens tokenCache
+	// charges are the charges running past the request that started them;
+	// Wait lets them finish at shutdown.
+	charges sync.WaitGroup
+	// asks limits how often a shopper's receipt asks DOKU about its order.
+	asks askLog
 }
 
 // New returns a Service with defaults applied to cfg.
@@ -85,6 +95,9 @@ func New(st *store.Store, gw Gateway, cfg Config, log *slog.Logger) *Service {
 	}
 	if cfg.AbandonAfter <= 0 {
 		cfg.AbandonAfter = 30 * time.Minute
+	}
+	if cfg.ChargeWait <= 0 {
+		cfg.ChargeWait = 4 * time.Second
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	if log == nil {

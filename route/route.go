@@ -24,6 +24,7 @@ const (
 	ThreeDSFailed = "/checkout/3ds/:ref/failed"
 	Notification  = "/notifications/doku"
 	Receipt       = "/orders/:invoice"
+	ReceiptStatus = "/orders/:invoice/status"
 	Orders        = "/orders"
 	Cards         = "/account/cards"
 	CardDelete    = "/account/cards/:id/delete"
@@ -35,7 +36,7 @@ const (
 // Patterns lists every pattern above that the router registers.
 func Patterns() []string {
 	return []string{Health, Static, Catalog, Cart, CartItems, CartItem, Checkout, ThreeDSPassed, ThreeDSFailed,
-		Notification, Receipt, Orders, Cards, CardDelete, Register, Login, Logout}
+		Notification, Receipt, ReceiptStatus, Orders, Cards, CardDelete, Register, Login, Logout}
 }
 
 // CartItemPath is where a cart line's quantity is changed.
@@ -56,6 +57,16 @@ func ThreeDSReturnPath(ref string, passed bool) string {
 		outcome = "/success"
 	}
 	return ThreeDSRoot + url.PathEscape(ref) + outcome
+}
+
+// ReceiptStatusPath is where the receipt page's script reads the order's
+// status; key is passed on as for the receipt itself.
+func ReceiptStatusPath(invoice, key string) string {
+	p := Orders + "/" + url.PathEscape(invoice) + "/status"
+	if key != "" {
+		p += "?k=" + url.QueryEscape(key)
+	}
+	return p
 }
 
 // ReceiptPath is an order's receipt; key, when not empty, is the guest's

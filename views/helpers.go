@@ -75,11 +75,7 @@ func modeChecked(v CheckoutView, mode string) bool {
 	return mode == "direct"
 }
 
-// withRefresh copies the receipt's refresh interval into its page.
-func withRefresh(v ReceiptView) Page {
-	p := v.Page
-	if v.RefreshSeconds > 0 {
-		p.Refresh = v.RefreshSeconds
-	}
-	return p
-}
+// withRefresh is the receipt's page. It no longer refreshes itself with a
+// meta refresh (screen readers flag it): the receipt's script follows the
+// status, see receiptContent.
+func withRefresh(v ReceiptView) Page { return v.Page }

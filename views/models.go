@@ -129,6 +129,9 @@ type ReceiptView struct {
 	RetryURL string
 	// KeepURL is a guest's receipt link (with its own key), to bookmark.
 	KeepURL string
+	// StatusURL, set while the outcome is on its way, is where the page's
+	// script reads the status; CheckAgainURL reloads the page without it.
+	StatusURL, CheckAgainURL string
 }
 
 // OrderRow is one line of the order history.

@@ -39,9 +39,15 @@ func render(t *testing.T, c templ.Component) *goquery.Document {
 
 func checkPageRules(t *testing.T, doc *goquery.Document) {
 	t.Helper()
-	if n := doc.Find("script, style").Length(); n != 0 {
-		t.Errorf("got %d <script>/<style> elements, want 0 (CSP forbids inline)", n)
+	// CSP forbids inline code: a <script> may only load a same-origin file.
+	if n := doc.Find("style, script:not([src])").Length(); n != 0 {
+		t.Errorf("got %d inline <script>/<style> elements, want 0 (CSP forbids inline)", n)
 	}
+	doc.Find("script[src]").Each(func(_ int, s *goquery.Selection) {
+		if strings.TrimSpace(s.Text()) != "" {
+			t.Errorf("<script src=%q> has inline code too", s.AttrOr("src", ""))
+		}
+	})
 	doc.Find("*").Each(func(_ int, s *goquery.Selection) {
 		for _, a := range s.Nodes[0].Attr {
 			name := strings.ToLower(a.Key)
@@ -337,6 +343,7 @@ func TestReceiptPage(t *testing.T) {
 			switch status {
 			case "PENDING":
 				v.RefreshSeconds = 5
+				v.StatusURL, v.CheckAgainURL = "/orders/INV-20250101-0001/status?k=abc", "/orders/INV-20250101-0001?k=abc"
 			case "FAILED":
 				v.RetryURL = "/checkout"
 				v.ResponseText = "Do not honour (05)"
@@ -357,13 +364,20 @@ func TestReceiptPage(t *testing.T) {
 				}
 			}
 			count(t, doc, `[data-testid="line"]`, 2)
-			meta := doc.Find(`head meta[http-equiv="refresh"]`)
+			// No meta refresh (screen readers flag it): a polite live region
+			// the page's own script updates, and a link that works without it.
+			count(t, doc, `meta[http-equiv="refresh"]`, 0)
+			live := doc.Find(`[aria-live="polite"] [data-testid="status-message"]`)
+			script := doc.Find(`script[src$="receipt.js"]`)
 			if status == "PENDING" {
-				if meta.Length() != 1 || meta.AttrOr("content", "") != "5" {
-					t.Errorf("refresh meta: got %d with content %q, want 1 with %q", meta.Length(), meta.AttrOr("content", ""), "5")
+				if live.Length() != 1 || script.Length() != 1 || doc.Find(`[data-status-url="`+v.StatusURL+`"]`).Length() != 1 {
+					t.Errorf("pending receipt: live region %d, script %d, status URL %q; want each once", live.Length(), script.Length(), v.StatusURL)
 				}
-			} else if meta.Length() != 0 {
-				t.Errorf("refresh meta: got %d, want 0", meta.Length())
+				if href, _ := doc.Find(`[data-testid="check-again"]`).Attr("href"); href != v.CheckAgainURL {
+					t.Errorf("check again link: %q, want %q", href, v.CheckAgainURL)
+				}
+			} else if script.Length() != 0 || doc.Find(`[data-testid="check-again"]`).Length() != 0 {
+				t.Errorf("a %s receipt polls for its status", status)
 			}
 			wantRetry := 0
 			if v.RetryURL != "" {
