@@ -28,10 +28,43 @@ func (h *Handler) CheckoutForm(c echo.Context) error {
 		return h.flashRedirect(c, route.Cart, "Your cart is empty: add something first.")
 	}
 	form := views.CheckoutForm{Country: "ID", Mode: h.cfg.Modes[0]}
-	if cust, err := h.customer(c); err == nil {
+	cust, custErr := h.customer(c)
+	if custErr == nil {
 		form.Name, form.Email = cust.Name, cust.Email
 	}
+	// Never make a shopper type twice: after an order that did not go
+	// through, its details; else a customer's last order's.
+	if prev, ok := h.previousOrder(c, cust, custErr == nil); ok {
+		form.Name, form.Email, form.Phone, form.Address = prev.Name, prev.Email, prev.Phone, prev.Address
+		if prev.Country != "" {
+			form.Country = prev.Country
+		}
+		if h.modes[prev.Mode] {
+			form.Mode = prev.Mode
+		}
+	}
+	if custErr == nil && h.modes[payment.ModeDirect] {
+		if cards, err := h.store.SavedCards(h.ctx(c), cust.ID); err == nil && len(cards) > 0 {
+			form.SavedCard = cards[0].ID // preselected; "Use a new card" is one click away
+		}
+	}
 	return h.renderCheckout(c, http.StatusOK, form, nil, "", lines)
+}
+
+// previousOrder is the order whose details fill the checkout: the one named
+// by ?retry= when the shopper may open it and it did not go through, else
+// a logged-in customer's latest order.
+func (h *Handler) previousOrder(c echo.Context, cust store.Customer, loggedIn bool) (store.Order, bool) {
+	if inv := c.QueryParam("retry"); inv != "" {
+		if o, err := h.store.OrderByInvoice(h.ctx(c), inv); err == nil && h.mayView(c, o) && o.Status != payment.StatusSuccess {
+			return o, true
+		}
+	}
+	if !loggedIn {
+		return store.Order{}, false
+	}
+	o, err := h.store.LatestOrderByCustomer(h.ctx(c), cust.ID)
+	return o, err == nil
 }
 
 func (h *Handler) renderCheckout(c echo.Context, status int, form views.CheckoutForm, errs views.FieldErrors, formErr string, lines []store.CartLine) error {
@@ -40,6 +73,8 @@ func (h *Handler) renderCheckout(c echo.Context, status int, form views.Checkout
 		Page: h.page(c, "Checkout"), Form: form, Errors: errs, FormError: formErr,
 		DirectEnabled: h.modes[payment.ModeDirect], HostedEnabled: h.modes[payment.ModeHosted],
 		Countries: countries, CheckoutKey: randomID(), CartVersion: cartVersion(lines),
+		// Back after a submission: the card number and CVV are not sent back.
+		CardAgain: c.Request().Method == http.MethodPost && form.SavedCard == 0,
 	}
 	v.Lines, v.TotalText = viewLines(lines)
 	if cust, err := h.customer(c); err == nil {

@@ -70,9 +70,25 @@ func Mask(number string) string {
 	return number[:6] + strings.Repeat("*", len(number)-10) + number[len(number)-4:]
 }
 
-// NormalizeExpiry accepts MMYY, MM/YY or MM / YY and returns MMYY.
+// NormalizeExpiry accepts what shoppers type — MMYY, MM/YY, MM / YY,
+// MM/YYYY, M/YY, MM-YY — and returns MMYY. Anything else comes back without
+// its spaces and slashes, for the validation to refuse.
 func NormalizeExpiry(s string) string {
-	return strings.NewReplacer("/", "", " ", "").Replace(strings.TrimSpace(s))
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	month, year, found := strings.Cut(strings.ReplaceAll(s, "-", "/"), "/")
+	if !found {
+		if len(s) == 6 && allDigits(s) && s[2:4] == "20" { // MMYYYY
+			return s[:2] + s[4:]
+		}
+		return s
+	}
+	if len(year) == 4 && strings.HasPrefix(year, "20") {
+		year = year[2:]
+	}
+	if len(month) == 1 && len(year) == 2 {
+		month = "0" + month
+	}
+	return month + strings.ReplaceAll(year, "/", "")
 }
 
 // ExpiryValid reports whether MMYY is a real month not yet past at now.

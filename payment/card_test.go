@@ -66,7 +66,9 @@ func TestNormalizeCardAndExpiry(t *testing.T) {
 	if got := NormalizeCardNumber(" 4111-1111 1111-1111 "); got != "4111111111111111" {
 		t.Errorf("NormalizeCardNumber = %q", got)
 	}
-	for in, want := range map[string]string{"12/30": "1230", " 12 / 30 ": "1230", "1230": "1230", "1/3": "13"} {
+	for in, want := range map[string]string{"12/30": "1230", " 12 / 30 ": "1230", "1230": "1230", "1/3": "13",
+		// Issue 13: what shoppers type from the card or a phone keyboard.
+		"12/2030": "1230", "12 / 2030": "1230", "1/30": "0130", "12-30": "1230", "122030": "1230", "12/20301": "1220301"} {
 		if got := NormalizeExpiry(in); got != want {
 			t.Errorf("NormalizeExpiry(%q) = %q, want %q", in, got, want)
 		}

@@ -287,7 +287,7 @@ func receiptFor(o store.Order, unpaid bool) Receipt {
 	case StatusSuccess:
 		return Receipt{Status: string(StatusSuccess), Message: TextPaid}
 	case StatusFailed:
-		r := Receipt{Status: string(StatusFailed), Message: TextFailed, RetryURL: route.Checkout}
+		r := Receipt{Status: string(StatusFailed), Message: TextFailed, RetryURL: route.CheckoutRetryPath(o.Invoice)}
 		if o.ResponseMessage != "" {
 			r.Detail = o.ResponseMessage
 			if o.ResponseCode != "" {
@@ -303,7 +303,7 @@ func receiptFor(o store.Order, unpaid bool) Receipt {
 	case o.Status == StatusAwaitingPayment && unpaid:
 		r.Message, r.RetryURL = TextAwaitingPayment, o.PaymentURL
 	case o.Status == StatusAwaiting3DS || o.Status == StatusCreated:
-		r.Message, r.RetryURL, r.Refresh = TextAwaiting3DS, route.Checkout, false
+		r.Message, r.RetryURL, r.Refresh = TextAwaiting3DS, route.CheckoutRetryPath(o.Invoice), false
 	}
 	return r
 }

@@ -59,6 +59,15 @@ func ThreeDSReturnPath(ref string, passed bool) string {
 	return ThreeDSRoot + url.PathEscape(ref) + outcome
 }
 
+// CheckoutRetryPath is the checkout to pay again after order invoice did
+// not go through: the form comes filled with that order's details.
+func CheckoutRetryPath(invoice string) string {
+	if invoice == "" {
+		return Checkout
+	}
+	return Checkout + "?retry=" + url.QueryEscape(invoice)
+}
+
 // ReceiptStatusPath is where the receipt page's script reads the order's
 // status; key is passed on as for the receipt itself.
 func ReceiptStatusPath(invoice, key string) string {

@@ -317,6 +317,11 @@ func (s *Store) OrdersByCustomer(ctx context.Context, customerID int64) ([]Order
 	return s.orders(ctx, `WHERE customer_id = ? ORDER BY id DESC LIMIT 200`, customerID)
 }
 
+// LatestOrderByCustomer is the customer's most recent order.
+func (s *Store) LatestOrderByCustomer(ctx context.Context, customerID int64) (Order, error) {
+	return s.order(ctx, `WHERE customer_id = ? ORDER BY id DESC LIMIT 1`, customerID)
+}
+
 func (s *Store) order(ctx context.Context, where string, arg any) (Order, error) {
 	list, err := s.orders(ctx, where, arg)
 	if err != nil {

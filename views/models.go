@@ -103,6 +103,21 @@ type CheckoutView struct {
 	// CartVersion identifies the cart as shown (lines, quantities, prices),
 	// sent back hidden: a cart changed meanwhile is not charged unseen.
 	CartVersion string
+	// CardAgain: the form comes back after a submission, so the card number
+	// and CVV (never sent back) are empty; the page says why.
+	CardAgain bool
+}
+
+// SummaryField names a form field for the error summary: its form name,
+// the id of its input, and its label.
+type SummaryField struct{ Name, ID, Label string }
+
+// checkoutFields are the checkout form's fields in the order they appear.
+var checkoutFields = []SummaryField{
+	{"name", "name", "Full name"}, {"email", "email", "Email"}, {"phone", "phone", "Phone"},
+	{"address", "address", "Address"}, {"country", "country", "Country"}, {"mode", "pay", "Payment"},
+	{"saved_card", "card_number", "Card"}, {"card_number", "card_number", "Card number"},
+	{"card_expiry", "card_expiry", "Expiry"}, {"card_cvv", "card_cvv", "CVV"},
 }
 
 // Country is an option of the country select.
