@@ -116,11 +116,11 @@ func (s *Service) SyncSavedCards(ctx context.Context, c store.Customer) error {
 	if err != nil {
 		return fmt.Errorf("payment: token list: %w", err)
 	}
-	for _, t := range resp.TokenData {
-		if t.Token == "" {
+	for _, t := range resp.Tokens {
+		if t.ID == "" {
 			continue
 		}
-		if err := s.store.SaveCard(ctx, store.SavedCard{CustomerID: c.ID, Token: t.Token, Masked: t.Masked, Brand: t.Brand, Expiry: t.Expiry}); err != nil {
+		if err := s.store.SaveCard(ctx, store.SavedCard{CustomerID: c.ID, Token: t.ID, Masked: t.MaskedAccount, Brand: t.Card.Brand, Expiry: t.ExpiryMMYY()}); err != nil {
 			return err
 		}
 	}

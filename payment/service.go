@@ -30,6 +30,7 @@ type Gateway interface {
 	Charge(ctx context.Context, requestID string, req doku.ChargeRequest) (*doku.ChargeResponse, error)
 	Status(ctx context.Context, ref string) (*doku.StatusResponse, error)
 	Tokens(ctx context.Context, customerID string) (*doku.TokensResponse, error)
+	DeleteToken(ctx context.Context, requestID, token string) (*doku.DeleteTokenResponse, error)
 	CheckoutPayment(ctx context.Context, requestID string, req doku.CheckoutRequest) (*doku.CheckoutResponse, error)
 }
 

@@ -121,7 +121,8 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /credit-card/charge", s.post(s.charge))
 	m.HandleFunc("POST /credit-card/capture", s.post(s.capture))
 	m.HandleFunc("POST /cancellation/credit-card/refund", s.post(s.refund))
-	m.HandleFunc("POST /tokenization/v1/tokens", s.post(s.listTokens))
+	m.HandleFunc("POST /tokenization/v2/get-token", s.post(s.getTokens))
+	m.HandleFunc("POST /tokenization/v2/delete-token", s.post(s.deleteToken))
 	m.HandleFunc("POST /checkout/v1/payment", s.post(s.createCheckout))
 	m.HandleFunc("GET /orders/v1/status/{id}", s.get(s.status))
 
