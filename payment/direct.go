@@ -93,12 +93,10 @@ func (s *Service) chargeRequest(ctx context.Context, o store.Order) (doku.Charge
 	req := doku.ChargeRequest{
 		Order:        doku.Order{InvoiceNumber: o.Invoice, Amount: o.AmountIDR},
 		ThreeDSecure: doku.ThreeDSInput{AuthenticationID: o.AuthID},
-		Payment:      doku.PaymentInput{Type: doku.PaymentSale},
-		Customer:     &doku.Customer{Name: o.Name, Email: o.Email, Phone: o.Phone, Address: o.Address, Country: o.Country},
+		Payment:      doku.PaymentInput{Type: s.cfg.PaymentType},
+		Customer:     gatewayCustomer(orderContact(o)),
 	}
-	for _, l := range o.Lines {
-		req.Order.LineItems = append(req.Order.LineItems, doku.LineItem{Name: l.Name, Price: l.PriceIDR, Quantity: l.Quantity})
-	}
+	req.Order.LineItems = gatewayLineItems(o.Lines, o.AmountIDR)
 	if o.CustomerID != 0 {
 		c, err := s.store.CustomerByID(ctx, o.CustomerID)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"doku-checkout/doku"
 	"doku-checkout/store"
@@ -46,8 +47,13 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return fmt.Errorf("%w: invoice", ErrMismatch)
 	}
 	if n.Order.Amount != o.AmountIDR {
-		s.log.Warn("payment: amount mismatch", "source", source, "invoice", o.Invoice, "got", n.Order.Amount, "want", o.AmountIDR)
-		return fmt.Errorf("%w: amount %d, order %d", ErrMismatch, n.Order.Amount, o.AmountIDR)
+		// A fractional amount (120000.5) decodes as 0 and lands here.
+		got := n.Order.AmountText
+		if got == "" {
+			got = strconv.FormatInt(n.Order.Amount, 10)
+		}
+		s.log.Warn("payment: amount mismatch", "source", source, "invoice", o.Invoice, "got", got, "want", o.AmountIDR)
+		return fmt.Errorf("%w: amount %s, order %d", ErrMismatch, got, o.AmountIDR)
 	}
 	// A notification about a direct order must name our charge: one that
 	// names none (or another) could otherwise end an order whose charge is
@@ -59,21 +65,25 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return fmt.Errorf("%w: request id", ErrMismatch)
 	}
 	var m Move
-	switch n.Transaction.Status {
-	case doku.StatusSuccess:
+	switch status := n.Transaction.Status; {
+	case status != doku.StatusSuccess && status != doku.StatusPending && o.Mode == ModeHosted && n.Order.Status == doku.OrderExpired:
+		// The Checkout link itself expired unpaid (CL-2507), whatever
+		// its last attempt said; an answer may have no transaction at all.
+		m = MoveExpired
+	case status == doku.StatusSuccess:
 		m = MovePaid
-	case doku.StatusFailed:
+	case status == doku.StatusFailed:
 		m = MoveDeclined
 		if o.Mode == ModeHosted {
 			m = MoveAttemptDeclined
 		}
-	case doku.StatusExpired, doku.StatusTimeout:
+	case status == doku.StatusExpired, status == doku.StatusTimeout:
 		m = MoveDeclined
 		if o.Mode == ModeHosted {
 			m = MoveExpired
 		}
 	default:
-		return nil // still open: PENDING, REDIRECT, …
+		return nil // still open: PENDING, REDIRECT, no transaction yet, …
 	}
 	if Final(o.Status) {
 		if t, _ := transitionFor(m, o.Mode); Final(t.To) && t.To != o.Status {
@@ -82,6 +92,10 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return nil
 	}
 	rec := record{Reason: source + " " + n.Transaction.Status}
+	if m == MoveExpired && n.Order.Status == doku.OrderExpired {
+		rec.Reason = source + " " + doku.OrderExpired
+		rec.ResponseMessage = TextNotCompleted
+	}
 	if m == MoveAttemptDeclined {
 		rec.Reason = source + " FAILED attempt, link still payable"
 	}

@@ -53,7 +53,22 @@ type Config struct {
 	// finished) this long after its last change is closed as FAILED. No
 	// money can have moved: only our Charge moves it.
 	AbandonAfter time.Duration
+	// PaymentType is DOKU's payment.type for every payment: TypeSale
+	// (default: authorise and capture at once) or TypeAuthorize (reserve
+	// now, capture at shipping). Both pass 3-D Secure first.
+	PaymentType string
 }
+
+// Payment types a merchant can choose (docs/doku-api.md §5.1). MOTO and
+// RECURRING skip 3-D Secure and INSTALLMENT needs a bank's plan: the shop
+// offers neither.
+const (
+	TypeSale      = doku.PaymentSale
+	TypeAuthorize = doku.PaymentAuthorize
+)
+
+// SupportedType reports whether the shop can take payments of type t.
+func SupportedType(t string) bool { return t == TypeSale || t == TypeAuthorize }
 
 // Service runs the checkout's payment flow.
 type Service struct {
@@ -84,6 +99,9 @@ func New(st *store.Store, gw Gateway, cfg Config, log *slog.Logger) *Service {
 	}
 	if cfg.AbandonAfter <= 0 {
 		cfg.AbandonAfter = 30 * time.Minute
+	}
+	if cfg.PaymentType == "" {
+		cfg.PaymentType = TypeSale
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	if log == nil {
