@@ -342,6 +342,7 @@ func (s *Server) finishCheckout(w http.ResponseWriter, r *http.Request, a *authe
 		save:        a.save,
 	})
 	cs.tx = tx
+	tx.checkout = cs
 	if tx.status == statusFailed {
 		cs.flash = checkoutErrDeclined
 	}

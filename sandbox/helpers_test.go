@@ -203,6 +203,9 @@ func (h *harness) statusOf(key string) string {
 	if err := json.Unmarshal(res.body, &e); err != nil {
 		h.t.Fatal(err)
 	}
+	if e.Transaction == nil {
+		return e.Order.Status // a Checkout order nobody has paid on yet
+	}
 	return e.Transaction.Status
 }
 

@@ -73,6 +73,8 @@ type transaction struct {
 	refunded    int64
 
 	notifications []*notification
+	// checkout is the hosted Checkout this charge was an attempt on, if any.
+	checkout *checkoutSession
 }
 
 // view is the outcome as it stands now.
