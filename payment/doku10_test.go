@@ -170,8 +170,12 @@ func TestApprovalIsPaymentStatusNotResponseCode(t *testing.T) {
 			if tc.want == StatusPending {
 				wantCode = "" // recorded once settled
 			}
-			if got := statusOf(t, st, o.ID); got.Status != tc.want || got.ResponseCode != wantCode {
+			got := statusOf(t, st, o.ID)
+			if got.Status != tc.want || got.ResponseCode != wantCode {
 				t.Errorf("order %s code %q, want %s code %q", got.Status, got.ResponseCode, tc.want, tc.code)
+			}
+			if tc.want == StatusSuccess && got.ResponseMessage != "Approved" {
+				t.Errorf("paid order reads %q, want Approved whatever the code", got.ResponseMessage)
 			}
 		})
 	}

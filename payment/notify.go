@@ -100,7 +100,7 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		rec.Reason = source + " FAILED attempt, link still payable"
 	}
 	if cp := n.CardPayment; cp != nil {
-		rec.ResponseCode, rec.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
+		rec.ResponseCode, rec.ResponseMessage = cp.ResponseCode, outcomeText(n.Transaction.Status, cp.ResponseCode)
 		if m != MoveAttemptDeclined {
 			rec.CardMasked, rec.CardBrand, rec.ApprovalCode = cp.Masked, cp.Brand, cp.ApprovalCode
 		}
