@@ -70,7 +70,8 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	client := doku.New(doku.Config{BaseURL: a.DokuURL, ClientID: cfg.ClientID, SecretKey: cfg.SecretKey, Timeout: cfg.DokuTimeout})
 	a.Pay = payment.New(st, client, payment.Config{
 		PublicURL: cfg.PublicURL, ReconcileAfter: cfg.ReconcileAfter, CallTimeout: cfg.DokuTimeout + 5*time.Second,
-		ChargeWait: cfg.ChargeWait,
+		ChargeWait:  cfg.ChargeWait,
+		PaymentType: cfg.PaymentType,
 	}, a.Log)
 	h := handlers.New(st, a.Pay, client, handlers.NewSessions(cfg.Secure(), keys...), handlers.Config{
 		Modes: cfg.Modes, SecureCookies: cfg.Secure(),

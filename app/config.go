@@ -33,6 +33,7 @@ type Config struct {
 	ChargeWait     time.Duration // CHARGE_WAIT: how long the 3DS return waits for the charge before "confirming"
 	SessionKeys    string        // SESSION_KEYS: hex keys, comma separated; empty = generated and kept in the DB
 	Modes          []string      // PAYMENT_MODE: direct, hosted, or both ("direct,hosted")
+	PaymentType    string        // PAYMENT_TYPE: SALE (default) or AUTHORIZE (capture later)
 	ReconcileAfter time.Duration // RECONCILE_AFTER
 	LoginPerMin    float64       // LOGIN_RATE (per minute per address)
 	CheckoutPerMin float64       // CHECKOUT_RATE
@@ -96,6 +97,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LoginPerMin:         num("LOGIN_RATE", 10),
 		CheckoutPerMin:      num("CHECKOUT_RATE", 20),
 		LogLevel:            str("LOG_LEVEL", "info"),
+		PaymentType:         strings.ToUpper(str("PAYMENT_TYPE", payment.TypeSale)),
 		FormActionExtra:     str("CSP_FORM_ACTION", ""),
 		SandboxSlowDelay:    dur("SANDBOX_SLOW_DELAY", 30*time.Second),
 		SandboxPendingDelay: dur("SANDBOX_PENDING_DELAY", 3*time.Second),
@@ -152,6 +154,9 @@ func (c Config) Validate() error {
 		if m != payment.ModeDirect && m != payment.ModeHosted {
 			errs = append(errs, fmt.Errorf("PAYMENT_MODE: unknown mode %q (want direct, hosted or both)", m))
 		}
+	}
+	if c.PaymentType != "" && !payment.SupportedType(c.PaymentType) {
+		errs = append(errs, fmt.Errorf("PAYMENT_TYPE: want SALE or AUTHORIZE, got %q", c.PaymentType))
 	}
 	return errors.Join(errs...)
 }

@@ -16,9 +16,9 @@ func TestDeclineThenRetryWithoutRetyping(t *testing.T) {
 	app := startApp(t, nil)
 	s := newShopper(t, app)
 	s.addToCart("2", "2")
-	fields := card("4000000000000002", "737") // do not honour
-	fields.Set("name", "Siti Rahma")
-	fields.Set("address", "Jl. Merdeka No. 10, Bandung") // TODO(merge doku10): two lines, folded
+	fields := card("4000000000000002", "737")            // do not honour
+	fields.Set("name", "Siti Rahma, S.Kom.")             // a comma and an academic title
+	fields.Set("address", "Jl. Merdeka No. 10\nBandung") // two lines: folded, never refused after 3-D Secure
 	fields.Set("card_expiry", "12/2030")
 	s.pay(fields, "123456")
 	if s.text("order-status") != "FAILED" {
@@ -33,7 +33,7 @@ func TestDeclineThenRetryWithoutRetyping(t *testing.T) {
 		t.Fatalf("Try again led to %s without the cart", s.path())
 	}
 	form := s.doc.Find(`form[action="/checkout"]`)
-	for field, want := range map[string]string{"name": "Siti Rahma", "email": "siti@example.com", "phone": "081234567890"} {
+	for field, want := range map[string]string{"name": "Siti Rahma, S.Kom.", "email": "siti@example.com", "phone": "081234567890"} {
 		if got, _ := form.Find(`[name="` + field + `"]`).Attr("value"); got == "" || (field != "phone" && got != want) {
 			t.Errorf("retry form %s = %q, want %q kept", field, got, want)
 		}

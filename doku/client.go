@@ -133,27 +133,50 @@ func (c *Client) Status(ctx context.Context, ref string) (*StatusResponse, error
 	return &out, nil
 }
 
-// tokensRequest is the body of POST /tokenization/v1/tokens.
+// tokensRequest is the body of POST /tokenization/v2/get-token (TOKEN2;
+// APIDOG sample tokens-v2.get-token.request.json). The sample's issuer.id
+// is left out: a shop does not know which bank issued a saved card.
 type tokensRequest struct {
 	Customer struct {
 		ID string `json:"id"`
 	} `json:"customer"`
-	TokenData struct {
-		Type string `json:"type"`
-	} `json:"token_data"`
+	Channel struct {
+		ID string `json:"id"`
+	} `json:"channel"`
 }
 
-// Tokens calls POST /tokenization/v1/tokens for the customer's saved cards.
-// Each call uses a fresh Request-Id.
+// ChannelCreditCard is the token channel of cards.
+const ChannelCreditCard = "CREDIT_CARD"
+
+// Tokens calls POST /tokenization/v2/get-token for the customer's saved
+// cards (v1 /tokenization/v1/tokens is archived). DOKU's GitBook embeds it
+// as POST, its apidog copy as a GET with a body: POST it is (a body on a
+// GET is dropped by many HTTP stacks). Each call uses a fresh Request-Id.
 func (c *Client) Tokens(ctx context.Context, customerID string) (*TokensResponse, error) {
 	if customerID == "" {
 		return nil, errors.New("doku: tokens: empty customer id")
 	}
 	var req tokensRequest
 	req.Customer.ID = customerID
-	req.TokenData.Type = "CREDIT_CARD"
+	req.Channel.ID = ChannelCreditCard
 	var out TokensResponse
-	if err := c.post(ctx, "tokens", "/tokenization/v1/tokens", NewRequestID(), req, &out); err != nil {
+	if err := c.post(ctx, "tokens", "/tokenization/v2/get-token", NewRequestID(), req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteToken calls POST /tokenization/v2/delete-token to unbind a saved
+// card. The body names the token only; the caller checks beforehand that
+// the token is the customer's. Resending with the same requestID is safe.
+func (c *Client) DeleteToken(ctx context.Context, requestID, token string) (*DeleteTokenResponse, error) {
+	if token == "" {
+		return nil, errors.New("doku: delete token: empty token")
+	}
+	var req DeleteTokenRequest
+	req.Token.ID = token
+	var out DeleteTokenResponse
+	if err := c.post(ctx, "delete token", "/tokenization/v2/delete-token", requestID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -185,12 +185,20 @@ func TestEndpoints(t *testing.T) {
 			},
 		},
 		{
-			name: "tokens", path: "/tokenization/v1/tokens",
-			answer: `{"customer":{"id":"C1"},"token_data":[{"token":"t1","masked":"411111******1111","brand":"VISA","type":"CREDIT","expiry":"1229","created_date":"2024-01-01"}]}`,
+			name: "tokens", path: "/tokenization/v2/get-token",
+			answer: `{"customer":{"id":"C1"},"tokens":[{"id":"t1","masked_account":"********1111","card":{"brand":"VISA","expiry":"29/12"}}]}`,
 			call: func(c *Client, ctx context.Context) (any, error) {
 				return c.Tokens(ctx, "C1")
 			},
-			wantBody: `{"customer":{"id":"C1"},"token_data":{"type":"CREDIT_CARD"}}`,
+			wantBody: `{"customer":{"id":"C1"},"channel":{"id":"CREDIT_CARD"}}`,
+		},
+		{
+			name: "delete token", path: "/tokenization/v2/delete-token",
+			answer: ``,
+			call: func(c *Client, ctx context.Context) (any, error) {
+				return c.DeleteToken(ctx, NewRequestID(), "t1")
+			},
+			wantBody: `{"token":{"id":"t1"}}`,
 		},
 		{
 			name: "checkout payment", path: "/checkout/v1/payment",
@@ -229,14 +237,17 @@ func TestEndpoints(t *testing.T) {
 }
 
 func TestTokensDecoded(t *testing.T) {
-	f := newFakeDOKU(t, always(reply{status: 200, body: `{"customer":{"id":"C1"},"token_data":[{"token":"t1","masked":"411111******1111","brand":"VISA","type":"CREDIT","expiry":"1229","created_date":"2024-01-01"}]}`}))
+	f := newFakeDOKU(t, always(reply{status: 200, body: `{"customer":{"id":"C1"},"tokens":[{"id":"t1","masked_account":"********1111","card":{"brand":"VISA","issuer":"BANK_MANDIRI","expiry":"29/12","bin":411111}}]}`}))
 	res, err := f.client().Tokens(context.Background(), "C1")
 	if err != nil {
 		t.Fatalf("Tokens: %v", err)
 	}
-	want := SavedToken{Token: "t1", Masked: "411111******1111", Brand: "VISA", Type: "CREDIT", Expiry: "1229", Created: "2024-01-01"}
-	if res.Customer.ID != "C1" || len(res.TokenData) != 1 || res.TokenData[0] != want {
-		t.Errorf("Tokens = %+v, want customer C1 and [%+v]", res, want)
+	if res.Customer.ID != "C1" || len(res.Tokens) != 1 {
+		t.Fatalf("Tokens = %+v, want customer C1 and one token", res)
+	}
+	tok := res.Tokens[0]
+	if tok.ID != "t1" || tok.MaskedAccount != "********1111" || tok.Card.Brand != "VISA" || tok.ExpiryMMYY() != "1229" {
+		t.Errorf("token = %+v (expiry %q), want t1, ********1111, VISA, 1229", tok, tok.ExpiryMMYY())
 	}
 }
 

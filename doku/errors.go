@@ -61,7 +61,11 @@ type APIError struct {
 
 // Error names the operation, the HTTP status and the DOKU error code only.
 func (e *APIError) Error() string {
-	return fmt.Sprintf("doku: %s: rejected: HTTP %d %s", e.Op, e.HTTPStatus, e.Code)
+	code := e.Code
+	if code == "" {
+		code = "(no code)"
+	}
+	return fmt.Sprintf("doku: %s: rejected: HTTP %d %s", e.Op, e.HTTPStatus, code)
 }
 
 // badSignatureError details an ErrBadSignature.

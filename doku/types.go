@@ -4,10 +4,31 @@ package doku
 // Fields DOKU may add are ignored on decode; optional fields are omitted on encode.
 
 // Payment types for Charge.
+// DOKU lists five (docs/doku-api.md §5.1); 3-D Secure comes first for SALE,
+// AUTHORIZE and INSTALLMENT, not for MOTO and RECURRING.
 const (
-	PaymentSale      = "SALE"
-	PaymentMOTO      = "MOTO"
-	PaymentAuthorize = "AUTHORIZE"
+	PaymentSale        = "SALE"
+	PaymentMOTO        = "MOTO"
+	PaymentAuthorize   = "AUTHORIZE"
+	PaymentInstallment = "INSTALLMENT"
+	PaymentRecurring   = "RECURRING"
+)
+
+// NeedsThreeDS reports whether a payment type must pass Check 3DS before
+// its charge.
+func NeedsThreeDS(paymentType string) bool {
+	switch paymentType {
+	case PaymentMOTO, PaymentRecurring:
+		return false
+	}
+	return true
+}
+
+// Checkout order statuses in Check Status (since July 2025, CL-2507).
+const (
+	OrderGenerated = "ORDER_GENERATED"
+	OrderExpired   = "ORDER_EXPIRED"
+	OrderRecovered = "ORDER_RECOVERED"
 )
 
 // Transaction and payment statuses.
@@ -72,10 +93,7 @@ type CheckThreeDSRequest struct {
 
 // CheckThreeDSResponse is DOKU's answer to Check 3DS.
 type CheckThreeDSResponse struct {
-	Order struct {
-		InvoiceNumber string `json:"invoice_number"`
-		Amount        int64  `json:"amount"`
-	} `json:"order"`
+	Order        OrderResult `json:"order"`
 	ThreeDSecure struct {
 		EnrollmentStatus  bool   `json:"enrollment_status"`
 		AuthenticationID  string `json:"authentication_id"`
@@ -129,10 +147,7 @@ type CardResult struct {
 
 // ChargeResponse is DOKU's answer to Charge.
 type ChargeResponse struct {
-	Order struct {
-		InvoiceNumber string `json:"invoice_number"`
-		Amount        int64  `json:"amount"`
-	} `json:"order"`
+	Order    OrderResult `json:"order"`
 	Customer struct {
 		ID string `json:"id"`
 	} `json:"customer"`
@@ -203,15 +218,14 @@ type Notification struct {
 	Channel struct {
 		ID string `json:"id"`
 	} `json:"channel"`
+	// Transaction is absent from a Check Status answer for a Checkout
+	// order nobody has paid on yet (CL-2507): Status is then "".
 	Transaction struct {
 		Status            string `json:"status"`
 		Date              string `json:"date"`
 		OriginalRequestID string `json:"original_request_id"`
 	} `json:"transaction"`
-	Order struct {
-		InvoiceNumber string `json:"invoice_number"`
-		Amount        int64  `json:"amount"`
-	} `json:"order"`
+	Order    OrderResult `json:"order"`
 	Customer struct {
 		ID string `json:"id"`
 	} `json:"customer"`
@@ -226,28 +240,80 @@ type Notification struct {
 // StatusResponse is the answer of GET /orders/v1/status/{id}: the notification envelope.
 type StatusResponse = Notification
 
-// SavedToken is one entry of the token list (OUR CHOICE, see README).
+// SavedToken is one entry of the v2 token list (TOKEN2; APIDOG sample
+// tokens-v2.get-token.response.json). Only what the shop keeps is decoded.
 type SavedToken struct {
-	Token   string `json:"token"`
-	Masked  string `json:"masked"`
-	Brand   string `json:"brand"`
-	Type    string `json:"type"`
-	Expiry  string `json:"expiry"`
-	Created string `json:"created_date"`
+	ID            string `json:"id"`
+	MaskedAccount string `json:"masked_account"`
+	Card          struct {
+		Brand  string `json:"brand"`
+		Issuer string `json:"issuer"`
+		// Expiry as DOKU writes it, "26/12" in its sample: year/month,
+		// since 26 is no month. See ExpiryMMYY.
+		Expiry string `json:"expiry"`
+	} `json:"card"`
 }
 
-// TokensResponse is the answer of POST /tokenization/v1/tokens.
+// ExpiryMMYY returns the token's expiry as MMYY, or "" when it cannot be
+// read. DOKU's only sample writes "26/12" (YY/MM: 26 is no month); a
+// MM/YY form is accepted too, told apart by which half is a month, and
+// plain MMYY passes through. When both halves could be a month (years up
+// to 2012) the answer is "" rather than a guess.
+func (t SavedToken) ExpiryMMYY() string {
+	e := t.Card.Expiry
+	if len(e) == 4 && allDigits(e) {
+		return e
+	}
+	if len(e) != 5 || e[2] != '/' || !allDigits(e[:2]) || !allDigits(e[3:]) {
+		return ""
+	}
+	a, b := e[:2], e[3:]
+	month := func(s string) bool { return s >= "01" && s <= "12" }
+	switch {
+	case month(b) && !month(a):
+		return b + a // YY/MM
+	case month(a) && !month(b):
+		return a + b // MM/YY
+	}
+	return ""
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// TokensResponse is the answer of POST /tokenization/v2/get-token.
 type TokensResponse struct {
 	Customer struct {
 		ID string `json:"id"`
 	} `json:"customer"`
-	TokenData []SavedToken `json:"token_data"`
+	Tokens []SavedToken `json:"tokens"`
 }
+
+// DeleteTokenRequest is the body of POST /tokenization/v2/delete-token.
+type DeleteTokenRequest struct {
+	Token struct {
+		ID string `json:"id"`
+	} `json:"token"`
+}
+
+// DeleteTokenResponse is DOKU's answer to delete-token: HTTP 200 with
+// signed headers; its body is not published (docs/doku-api.md §8.2), so
+// nothing in it is relied on, and an empty body is accepted.
+type DeleteTokenResponse struct{}
 
 // CheckoutRequest is the body of POST /checkout/v1/payment.
 type CheckoutRequest struct {
 	Order   Order `json:"order"`
 	Payment struct {
+		// Type is the payment type (SALE, AUTHORIZE, …); CO-BE lists it
+		// as optional.
+		Type               string   `json:"type,omitempty"`
 		PaymentDueDate     int      `json:"payment_due_date,omitempty"`
 		PaymentMethodTypes []string `json:"payment_method_types,omitempty"`
 	} `json:"payment"`
@@ -258,10 +324,7 @@ type CheckoutRequest struct {
 type CheckoutResponse struct {
 	Message  []string `json:"message"`
 	Response struct {
-		Order struct {
-			InvoiceNumber string `json:"invoice_number"`
-			Amount        int64  `json:"amount"`
-		} `json:"order"`
+		Order   OrderResult `json:"order"`
 		Payment struct {
 			URL         string `json:"url"`
 			ExpiredDate string `json:"expired_date"`

@@ -39,7 +39,9 @@ func (h *Handler) DeleteCard(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	if err := h.store.DeleteSavedCard(h.ctx(c), id, cust.ID); err != nil {
+	// The card goes at once; its token is deleted at DOKU too (retried
+	// later if DOKU cannot be reached).
+	if err := h.pay.RemoveSavedCard(h.ctx(c), cust.ID, id); err != nil {
 		return err
 	}
 	return h.flashRedirect(c, route.Cards, "Card removed.")

@@ -112,12 +112,10 @@ func (s *Service) chargeRequest(ctx context.Context, o store.Order) (doku.Charge
 	req := doku.ChargeRequest{
 		Order:        doku.Order{InvoiceNumber: o.Invoice, Amount: o.AmountIDR},
 		ThreeDSecure: doku.ThreeDSInput{AuthenticationID: o.AuthID},
-		Payment:      doku.PaymentInput{Type: doku.PaymentSale},
-		Customer:     &doku.Customer{Name: o.Name, Email: o.Email, Phone: o.Phone, Address: o.Address, Country: o.Country},
+		Payment:      doku.PaymentInput{Type: s.cfg.PaymentType},
+		Customer:     gatewayCustomer(orderContact(o)),
 	}
-	for _, l := range o.Lines {
-		req.Order.LineItems = append(req.Order.LineItems, doku.LineItem{Name: l.Name, Price: l.PriceIDR, Quantity: l.Quantity})
-	}
+	req.Order.LineItems = gatewayLineItems(o.Lines, o.AmountIDR)
 	if o.CustomerID != 0 {
 		c, err := s.store.CustomerByID(ctx, o.CustomerID)
 		if err != nil {
@@ -172,7 +170,7 @@ func (s *Service) applyCharge(ctx context.Context, o store.Order, resp *doku.Cha
 	}
 	f := store.Fields{
 		CardMasked: resp.Card.Masked, CardBrand: resp.Card.Brand, ApprovalCode: resp.Payment.ApprovalCode,
-		ECI: resp.Payment.ECI, ResponseCode: resp.Payment.ResponseCode, ResponseMessage: responseText(resp.Payment.ResponseCode),
+		ECI: resp.Payment.ECI, ResponseCode: resp.Payment.ResponseCode, ResponseMessage: outcomeText(resp.Payment.Status, resp.Payment.ResponseCode),
 	}
 	switch resp.Payment.Status {
 	case doku.StatusSuccess:
@@ -190,6 +188,17 @@ func (s *Service) applyCharge(ctx context.Context, o store.Order, resp *doku.Cha
 	default:
 		s.toPending(ctx, o, "charge answered "+resp.Payment.Status)
 	}
+}
+
+// outcomeText is the fixed text recorded for a charge's outcome. A SUCCESS
+// reads as approved whatever its response_code: DOKU's own success sample
+// carries 01 ("refer to card issuer" in ISO 8583), so the code never
+// decides nor describes an approval (docs/doku-api.md §5.3).
+func outcomeText(status, code string) string {
+	if status == doku.StatusSuccess {
+		return responseTexts["00"]
+	}
+	return responseText(code)
 }
 
 // toPending leaves a charge whose outcome is unknown to the reconciler.

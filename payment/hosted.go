@@ -26,12 +26,15 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 			InvoiceNumber: o.Invoice, Amount: o.AmountIDR,
 			CallbackURL: s.cfg.PublicURL + ReceiptPath(o),
 		},
-		Customer: &doku.Customer{Name: o.Name, Email: o.Email, Phone: o.Phone, Address: o.Address, Country: o.Country},
+		Customer: gatewayCustomer(orderContact(o)),
 	}
-	for _, l := range o.Lines {
-		req.Order.LineItems = append(req.Order.LineItems, doku.LineItem{Name: l.Name, Price: l.PriceIDR, Quantity: l.Quantity})
-	}
+	req.Order.LineItems = gatewayLineItems(o.Lines, o.AmountIDR)
 	req.Payment.PaymentDueDate = HostedDueMinutes
+	if s.cfg.PaymentType != TypeSale {
+		// CO-BE lists payment.type as optional; SALE, the default, is
+		// left out as every DOKU plugin does.
+		req.Payment.Type = s.cfg.PaymentType
+	}
 	req.Payment.PaymentMethodTypes = []string{"CREDIT_CARD"}
 	if customer != nil {
 		req.Customer.ID = customer.PublicID // switches on tokenization (seed 000)

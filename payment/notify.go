@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"doku-checkout/doku"
 	"doku-checkout/store"
@@ -46,8 +47,13 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return fmt.Errorf("%w: invoice", ErrMismatch)
 	}
 	if n.Order.Amount != o.AmountIDR {
-		s.log.Warn("payment: amount mismatch", "source", source, "invoice", o.Invoice, "got", n.Order.Amount, "want", o.AmountIDR)
-		return fmt.Errorf("%w: amount %d, order %d", ErrMismatch, n.Order.Amount, o.AmountIDR)
+		// A fractional amount (120000.5) decodes as 0 and lands here.
+		got := n.Order.AmountText
+		if got == "" {
+			got = strconv.FormatInt(n.Order.Amount, 10)
+		}
+		s.log.Warn("payment: amount mismatch", "source", source, "invoice", o.Invoice, "got", got, "want", o.AmountIDR)
+		return fmt.Errorf("%w: amount %s, order %d", ErrMismatch, got, o.AmountIDR)
 	}
 	// A notification about a direct order must name our charge: one that
 	// names none (or another) could otherwise end an order whose charge is
@@ -59,21 +65,25 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return fmt.Errorf("%w: request id", ErrMismatch)
 	}
 	var m Move
-	switch n.Transaction.Status {
-	case doku.StatusSuccess:
+	switch status := n.Transaction.Status; {
+	case status != doku.StatusSuccess && status != doku.StatusPending && o.Mode == ModeHosted && n.Order.Status == doku.OrderExpired:
+		// The Checkout link itself expired unpaid (CL-2507), whatever
+		// its last attempt said; an answer may have no transaction at all.
+		m = MoveExpired
+	case status == doku.StatusSuccess:
 		m = MovePaid
-	case doku.StatusFailed:
+	case status == doku.StatusFailed:
 		m = MoveDeclined
 		if o.Mode == ModeHosted {
 			m = MoveAttemptDeclined
 		}
-	case doku.StatusExpired, doku.StatusTimeout:
+	case status == doku.StatusExpired, status == doku.StatusTimeout:
 		m = MoveDeclined
 		if o.Mode == ModeHosted {
 			m = MoveExpired
 		}
 	default:
-		return nil // still open: PENDING, REDIRECT, …
+		return nil // still open: PENDING, REDIRECT, no transaction yet, …
 	}
 	if Final(o.Status) {
 		if t, _ := transitionFor(m, o.Mode); Final(t.To) && t.To != o.Status {
@@ -82,11 +92,15 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return nil
 	}
 	rec := record{Reason: source + " " + n.Transaction.Status}
+	if m == MoveExpired && n.Order.Status == doku.OrderExpired {
+		rec.Reason = source + " " + doku.OrderExpired
+		rec.ResponseMessage = TextNotCompleted
+	}
 	if m == MoveAttemptDeclined {
 		rec.Reason = source + " FAILED attempt, link still payable"
 	}
 	if cp := n.CardPayment; cp != nil {
-		rec.ResponseCode, rec.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
+		rec.ResponseCode, rec.ResponseMessage = cp.ResponseCode, outcomeText(n.Transaction.Status, cp.ResponseCode)
 		if m != MoveAttemptDeclined {
 			rec.CardMasked, rec.CardBrand, rec.ApprovalCode = cp.Masked, cp.Brand, cp.ApprovalCode
 		}
@@ -120,11 +134,11 @@ func (s *Service) SyncSavedCards(ctx context.Context, c store.Customer) error {
 	if err != nil {
 		return fmt.Errorf("payment: token list: %w", err)
 	}
-	for _, t := range resp.TokenData {
-		if t.Token == "" {
+	for _, t := range resp.Tokens {
+		if t.ID == "" {
 			continue
 		}
-		if err := s.store.SaveCard(ctx, store.SavedCard{CustomerID: c.ID, Token: t.Token, Masked: t.Masked, Brand: t.Brand, Expiry: t.Expiry}); err != nil {
+		if err := s.store.SaveCard(ctx, store.SavedCard{CustomerID: c.ID, Token: t.ID, Masked: t.MaskedAccount, Brand: t.Card.Brand, Expiry: t.ExpiryMMYY()}); err != nil {
 			return err
 		}
 	}

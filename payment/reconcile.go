@@ -19,6 +19,7 @@ func (s *Service) Reconcile(ctx context.Context) {
 	defer t.Stop()
 	for {
 		s.ReconcileOnce(ctx)
+		s.RetryTokenDeletions(ctx)
 		select {
 		case <-ctx.Done():
 			return

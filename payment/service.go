@@ -31,6 +31,7 @@ type Gateway interface {
 	Charge(ctx context.Context, requestID string, req doku.ChargeRequest) (*doku.ChargeResponse, error)
 	Status(ctx context.Context, ref string) (*doku.StatusResponse, error)
 	Tokens(ctx context.Context, customerID string) (*doku.TokensResponse, error)
+	DeleteToken(ctx context.Context, requestID, token string) (*doku.DeleteTokenResponse, error)
 	CheckoutPayment(ctx context.Context, requestID string, req doku.CheckoutRequest) (*doku.CheckoutResponse, error)
 }
 
@@ -57,7 +58,22 @@ type Config struct {
 	// charge's answer before the receipt shows "confirming" and follows the
 	// charge, which goes on (same Request-Id, never a second charge).
 	ChargeWait time.Duration
+	// PaymentType is DOKU's payment.type for every payment: TypeSale
+	// (default: authorise and capture at once) or TypeAuthorize (reserve
+	// now, capture at shipping). Both pass 3-D Secure first.
+	PaymentType string
 }
+
+// Payment types a merchant can choose (docs/doku-api.md §5.1). MOTO and
+// RECURRING skip 3-D Secure and INSTALLMENT needs a bank's plan: the shop
+// offers neither.
+const (
+	TypeSale      = doku.PaymentSale
+	TypeAuthorize = doku.PaymentAuthorize
+)
+
+// SupportedType reports whether the shop can take payments of type t.
+func SupportedType(t string) bool { return t == TypeSale || t == TypeAuthorize }
 
 // Service runs the checkout's payment flow.
 type Service struct {
@@ -98,6 +114,9 @@ func New(st *store.Store, gw Gateway, cfg Config, log *slog.Logger) *Service {
 	}
 	if cfg.ChargeWait <= 0 {
 		cfg.ChargeWait = 4 * time.Second
+	}
+	if cfg.PaymentType == "" {
+		cfg.PaymentType = TypeSale
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	if log == nil {

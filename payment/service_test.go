@@ -27,6 +27,10 @@ type fakeGateway struct {
 	statusCalls  int
 	charge       func(req doku.ChargeRequest) (*doku.ChargeResponse, error)
 	status       func(ref string) (*doku.StatusResponse, error)
+	tokens       func(customerID string) (*doku.TokensResponse, error)
+	deleteToken  func(requestID, token string) error
+	deleted      []string // tokens DeleteToken was asked for, with their Request-Id
+	checkouts    []doku.CheckoutRequest
 }
 
 func (g *fakeGateway) CheckThreeDS(ctx context.Context, requestID string, req doku.CheckThreeDSRequest) (*doku.CheckThreeDSResponse, error) {
@@ -64,10 +68,32 @@ func (g *fakeGateway) Status(ctx context.Context, ref string) (*doku.StatusRespo
 }
 
 func (g *fakeGateway) Tokens(ctx context.Context, customerID string) (*doku.TokensResponse, error) {
+	g.mu.Lock()
+	fn := g.tokens
+	g.mu.Unlock()
+	if fn != nil {
+		return fn(customerID)
+	}
 	return &doku.TokensResponse{}, nil
 }
 
+func (g *fakeGateway) DeleteToken(ctx context.Context, requestID, token string) (*doku.DeleteTokenResponse, error) {
+	g.mu.Lock()
+	g.deleted = append(g.deleted, requestID+" "+token)
+	fn := g.deleteToken
+	g.mu.Unlock()
+	if fn != nil {
+		if err := fn(requestID, token); err != nil {
+			return nil, err
+		}
+	}
+	return &doku.DeleteTokenResponse{}, nil
+}
+
 func (g *fakeGateway) CheckoutPayment(ctx context.Context, requestID string, req doku.CheckoutRequest) (*doku.CheckoutResponse, error) {
+	g.mu.Lock()
+	g.checkouts = append(g.checkouts, req)
+	g.mu.Unlock()
 	var out doku.CheckoutResponse
 	out.Response.Payment.URL = "https://checkout.test/" + requestID
 	return &out, nil

@@ -52,6 +52,11 @@ func (s *Service) newOrder(ctx context.Context, req StartRequest) (store.Order, 
 		return store.Order{}, ErrEmptyCart
 	}
 	in := req.Input
+	// Nothing DOKU's charge would refuse may reach 3-D Secure: the form
+	// checks the same rules; this holds any other caller to them.
+	if p := gatewayCustomerProblems(gatewayCustomer(in.Contact)); len(p) > 0 {
+		return store.Order{}, errGatewayFields(p)
+	}
 	o := store.Order{
 		Invoice: s.newInvoice(), Ref: randomHex(16), CheckoutKey: req.CheckoutKey, CartID: req.CartID,
 		Mode: in.Mode, Status: StatusCreated,

@@ -8,16 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// Limits from the Charge seed (004): the shopper's input is held to them
-// before anything reaches DOKU.
-const (
-	MaxNameLen    = 255
-	MaxEmailLen   = 128
-	MaxPhoneLen   = 16
-	MinPhoneLen   = 8
-	MaxAddressLen = 400
-)
-
 // Contact is the shopper's details as sent to DOKU in customer.
 type Contact struct {
 	Name, Email, Phone, Address, Country string
@@ -41,32 +31,18 @@ type CheckoutInput struct {
 // FieldErrors maps a form field to a message for the shopper.
 type FieldErrors map[string]string
 
-// Normalize trims and canonicalises the input in place (phone to 62…, country
-// upper case, card number without spaces, expiry MMYY).
+// Normalize trims and canonicalises the input in place (address on one
+// line, phone to 62…, country upper case, card number without spaces,
+// expiry MMYY).
 func (in *CheckoutInput) Normalize() {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = strings.TrimSpace(in.Email)
-	in.Address = strings.TrimSpace(in.Address)
+	in.Address = FoldLines(in.Address) // one line, as DOKU will get it
 	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
 	in.Phone = NormalizePhone(in.Phone)
 	in.Card.Number = NormalizeCardNumber(in.Card.Number)
 	in.Card.Expiry = NormalizeExpiry(in.Card.Expiry)
 	in.Card.CVV = strings.TrimSpace(in.Card.CVV)
-}
-
-// NormalizePhone drops separators and turns a local 08… number into 628….
-func NormalizePhone(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '(' || r == ')' || r == '.' {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	s = strings.TrimPrefix(s, "+")
-	if strings.HasPrefix(s, "0") {
-		s = "62" + s[1:]
-	}
-	return s
 }
 
 // Validate checks the input against the seed's limits. countries is the set
@@ -79,7 +55,7 @@ func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, mode
 	case n > MaxNameLen:
 		errs["name"] = "Your name is too long (at most 255 characters)."
 	case !nameChars(in.Name):
-		errs["name"] = "Use letters, spaces, dots, hyphens and apostrophes only."
+		errs["name"] = "Use letters, spaces, dots, commas, hyphens and apostrophes only."
 	}
 	if in.Email == "" {
 		errs["email"] = "Enter your email address."
@@ -96,13 +72,27 @@ func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, mode
 	case len(in.Phone) < MinPhoneLen || len(in.Phone) > MaxPhoneLen:
 		errs["phone"] = "A phone number has 8 to 16 digits, with the country code."
 	}
-	switch n := utf8.RuneCountInString(in.Address); {
+	switch n := utf8.RuneCountInString(FoldLines(in.Address)); {
 	case n == 0:
 		errs["address"] = "Enter your address."
 	case n > MaxAddressLen:
 		errs["address"] = "Your address is too long (at most 400 characters)."
-	case strings.ContainsFunc(in.Address, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' }):
+	case strings.ContainsFunc(in.Address, func(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }):
 		errs["address"] = "Your address contains characters we cannot send."
+	}
+	// What DOKU will get is held to DOKU's rules here, before 3-D Secure:
+	// the same rules build the charge (gateway.go).
+	for field, msg := range map[string]string{
+		"name":    "Use letters in your name.",
+		"phone":   "Use digits only, with the country code, e.g. 6281234567890.",
+		"address": "Use letters and digits in your address.",
+		"email":   "Your email address is too long (at most 128 characters).",
+	} {
+		if _, ok := errs[field]; !ok {
+			if _, bad := gatewayCustomerProblems(gatewayCustomer(in.Contact))[field]; bad {
+				errs[field] = msg
+			}
+		}
 	}
 	if !countries[in.Country] {
 		errs["country"] = "Choose your country."
@@ -150,7 +140,9 @@ func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, mode
 
 func nameChars(s string) bool {
 	for _, r := range s {
-		if !unicode.IsLetter(r) && r != ' ' && r != '.' && r != '-' && r != '\'' {
+		// A comma and dots come with academic titles ("Siti Rahma, S.Kom.");
+		// GatewayName turns them into spaces for DOKU.
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) && !strings.ContainsRune(" .,-'", r) {
 			return false
 		}
 	}

@@ -49,7 +49,7 @@ func TestContractVectorVerifies(t *testing.T) {
 func TestAuthenticationFailures(t *testing.T) {
 	h := newHarness(t, nil)
 	body := []byte(`{"customer":{"id":"CUST-1"}}`)
-	const path = "/tokenization/v1/tokens"
+	const path = "/tokenization/v2/get-token"
 	tests := []struct {
 		name     string
 		method   string
@@ -114,7 +114,7 @@ func TestBodyTamperedByOneByte(t *testing.T) {
 	h := newHarness(t, nil)
 	body := []byte(`{"customer":{"id":"CUST-1"}}`)
 	for i := range body {
-		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v1/tokens", h.newRequestID(), body, time.Now())
+		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v2/get-token", h.newRequestID(), body, time.Now())
 		tampered := append([]byte(nil), body...)
 		tampered[i] ^= 0x01
 		req.Body = io.NopCloser(bytes.NewReader(tampered))
@@ -129,14 +129,14 @@ func TestTimestampSkew(t *testing.T) {
 	h := newHarness(t, nil)
 	for _, skew := range []time.Duration{-6 * time.Minute, 6 * time.Minute, -time.Hour} {
 		id := h.newRequestID()
-		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v1/tokens", id, []byte(`{"customer":{"id":"C"}}`), time.Now().Add(skew))
+		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v2/get-token", id, []byte(`{"customer":{"id":"C"}}`), time.Now().Add(skew))
 		res := h.send(req)
 		if res.status != http.StatusUnauthorized || res.errorCode() != codeInvalidTimestamp {
 			t.Errorf("skew %v: got %d %s, want 401 INVALID_TIMESTAMP", skew, res.status, res.errorCode())
 		}
 	}
 	for _, skew := range []time.Duration{-4 * time.Minute, 4 * time.Minute} {
-		res := h.send(signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v1/tokens", h.newRequestID(), []byte(`{"customer":{"id":"C"}}`), time.Now().Add(skew)))
+		res := h.send(signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v2/get-token", h.newRequestID(), []byte(`{"customer":{"id":"C"}}`), time.Now().Add(skew)))
 		if res.status != http.StatusOK {
 			t.Errorf("skew %v: got %d %s, want 200", skew, res.status, res.body)
 		}
@@ -147,14 +147,14 @@ func TestRequestFormat(t *testing.T) {
 	h := newHarness(t, nil)
 	t.Run("body too large", func(t *testing.T) {
 		big := []byte(`{"customer":{"id":"` + strings.Repeat("x", maxBodyBytes) + `"}}`)
-		res := h.postRaw("/tokenization/v1/tokens", h.newRequestID(), big)
+		res := h.postRaw("/tokenization/v2/get-token", h.newRequestID(), big)
 		if res.status != http.StatusRequestEntityTooLarge {
 			t.Errorf("got %d, want 413", res.status)
 		}
 	})
 	t.Run("content type", func(t *testing.T) {
 		id := h.newRequestID()
-		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v1/tokens", id, []byte(`{"customer":{"id":"C"}}`), time.Now())
+		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v2/get-token", id, []byte(`{"customer":{"id":"C"}}`), time.Now())
 		req.Header.Set("Content-Type", "text/plain")
 		res := h.send(req)
 		if res.status != http.StatusUnsupportedMediaType {
@@ -162,7 +162,7 @@ func TestRequestFormat(t *testing.T) {
 		}
 	})
 	t.Run("charset parameter accepted", func(t *testing.T) {
-		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v1/tokens", h.newRequestID(), []byte(`{"customer":{"id":"C"}}`), time.Now())
+		req := signedRequest(h.srv.URL, http.MethodPost, "/tokenization/v2/get-token", h.newRequestID(), []byte(`{"customer":{"id":"C"}}`), time.Now())
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 		if res := h.send(req); res.status != http.StatusOK {
 			t.Errorf("got %d, want 200", res.status)

@@ -52,12 +52,16 @@ const (
 // ISO 8583 response codes and the messages the sandbox sends with them.
 const (
 	rcApproved          = "00"
+	rcReferToIssuer     = "01" // with SUCCESS in DOKU's own sample
+	rcApprovedVIP       = "11"
 	rcDoNotHonour       = "05"
 	rcInsufficientFunds = "51"
 	rcExpiredCard       = "54"
 	rcInProgress        = "09"
 
 	rmApproved          = "Approved"
+	rmSuksesTransaksi   = "sukses transaksi"
+	rmApprovedVIP       = "Approved (VIP)"
 	rmDoNotHonour       = "Do not honour"
 	rmInsufficientFunds = "Insufficient funds"
 	rmExpiredCard       = "Expired card"
@@ -191,6 +195,22 @@ func decide(c cardData, now time.Time) outcome {
 		return outcome{statusFailed, rcDoNotHonour, rmDoNotHonour}
 	case behaviorInsufficientFunds:
 		return outcome{statusFailed, rcInsufficientFunds, rmInsufficientFunds}
+	}
+	return approvedOutcome(c)
+}
+
+// approvedOutcome is a SUCCESS with the response code this card's issuer
+// gives. DOKU's own success sample answers 01 "sukses transaksi" (its card
+// 5573381011111101 answers so here too), so approval is payment.status,
+// never response_code == "00": JCB answers 11, AMEX an empty code.
+func approvedOutcome(c cardData) outcome {
+	switch {
+	case c.number == "5573381011111101":
+		return outcome{statusSuccess, rcReferToIssuer, rmSuksesTransaksi}
+	case c.brand == brandJCB:
+		return outcome{statusSuccess, rcApprovedVIP, rmApprovedVIP}
+	case c.brand == brandAmex:
+		return outcome{statusSuccess, "", ""}
 	}
 	return outcome{statusSuccess, rcApproved, rmApproved}
 }

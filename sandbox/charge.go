@@ -98,7 +98,7 @@ func (s *Server) charge(req *apiRequest) apiResponse {
 	s.mu.Lock()
 	st := s.st
 	var fail *apiResponse
-	if sp.paymentType == paymentMOTO {
+	if !needsThreeDS(sp.paymentType) {
 		fail = st.motoCard(&sp, in.Card)
 	} else {
 		fail = st.authenticatedCard(&sp, in.Card)
@@ -148,11 +148,14 @@ func validateCharge(in *chargeRequest) *apiResponse {
 	v.lineItems(in.Order.LineItems, in.Order.Amount)
 	v.customer(in.Customer)
 	t := in.Payment.Type
-	v.check(t == paymentSale || t == paymentMOTO || t == paymentAuthorize, "payment.type", reasonPaymentType)
+	v.check(knownPaymentType(t), "payment.type", reasonPaymentType)
 	v.text("payment.tenor", in.Payment.Tenor, maxName)
 	v.text("payment.plan_id", in.Payment.PlanID, maxName)
+	if t == paymentInstallment {
+		v.check(in.Payment.Tenor != "", "payment.tenor", reasonTenor)
+	}
 	authID := in.ThreeDSecure.AuthenticationID
-	if t == paymentMOTO {
+	if !needsThreeDS(t) {
 		v.check(authID == "", "three_dsecure.authentication_id", reasonAuthForMOTO)
 		v.cardInput(in.Card, true)
 	} else {
@@ -295,8 +298,8 @@ func (s *Server) execute(st *state, sp chargeSpec) *transaction {
 // eciFor is the ECI a successful charge reports.
 func eciFor(brand, paymentType string) string {
 	switch {
-	case paymentType == paymentMOTO:
-		return "07"
+	case !needsThreeDS(paymentType):
+		return "07" // no 3-D Secure: no liability shift
 	case brand == brandMaster:
 		return "02"
 	}

@@ -24,15 +24,15 @@ func TestTestCards(t *testing.T) {
 		minDuration time.Duration
 	}{
 		{"4111111111111111", "", 200, "SUCCESS", "00", "VISA", "SUCCESS", false, 0},
-		{"5573381011111101", "", 200, "SUCCESS", "00", "MASTER", "SUCCESS", false, 0},
+		{"5573381011111101", "", 200, "SUCCESS", "01", "MASTER", "SUCCESS", false, 0}, // as DOKU's own sample
 		{"4000000000000002", "", 200, "FAILED", "05", "VISA", "FAILED", false, 0},
 		{"4000000000009995", "", 200, "FAILED", "51", "VISA", "FAILED", false, 0},
 		{"4000000000000259", "", 200, "PENDING", "09", "VISA", "SUCCESS", false, 0},
 		{"4000000000000119", "", 500, "", "", "", "SUCCESS", false, 0},
 		{"4000000000000341", "", 200, "SUCCESS", "00", "VISA", "SUCCESS", false, 300 * time.Millisecond},
 		{"4000000000000200", "", 200, "SUCCESS", "00", "VISA", "SUCCESS", true, 0},
-		{"3530111333300000", "", 200, "SUCCESS", "00", "JCB", "SUCCESS", false, 0},
-		{"378282246310005", "", 200, "SUCCESS", "00", "AMEX", "SUCCESS", false, 0},
+		{"3530111333300000", "", 200, "SUCCESS", "11", "JCB", "SUCCESS", false, 0},
+		{"378282246310005", "", 200, "SUCCESS", "", "AMEX", "SUCCESS", false, 0},
 		{"4242424242424242", "", 200, "SUCCESS", "00", "VISA", "SUCCESS", false, 0},
 		{"2223000048400011", "", 200, "SUCCESS", "00", "MASTER", "SUCCESS", false, 0},
 		{"4111111111111111", pastExpiry(), 200, "FAILED", "54", "VISA", "FAILED", false, 0},

@@ -33,6 +33,7 @@ type checkoutSession struct {
 	lineItems   []lineItem
 	callbackURL string
 	customerID  string
+	paymentType string // SALE unless the request named another
 	created     time.Time
 	expires     time.Time
 	tx          *transaction // latest charge
@@ -46,6 +47,7 @@ type checkoutRequest struct {
 	Order    orderIn    `json:"order"`
 	Customer customerIn `json:"customer"`
 	Payment  struct {
+		Type               string   `json:"type"`
 		PaymentDueDate     *int64   `json:"payment_due_date"`
 		PaymentMethodTypes []string `json:"payment_method_types"`
 	} `json:"payment"`
@@ -95,6 +97,11 @@ func (s *Server) createCheckout(req *apiRequest) apiResponse {
 		due = *in.Payment.PaymentDueDate
 		v.check(due >= 1 && due <= maxDueMinutes, "payment.payment_due_date", reasonDueDate)
 	}
+	paymentType := paymentSale
+	if in.Payment.Type != "" {
+		paymentType = in.Payment.Type
+		v.check(needsThreeDS(paymentType), "payment.type", reasonCheckoutType)
+	}
 	if v.resp != nil {
 		return *v.resp
 	}
@@ -117,6 +124,7 @@ func (s *Server) createCheckout(req *apiRequest) apiResponse {
 		lineItems:   in.Order.LineItems,
 		callbackURL: in.Order.CallbackURL,
 		customerID:  in.Customer.ID,
+		paymentType: paymentType,
 		created:     now,
 		expires:     now.Add(time.Duration(due) * time.Minute),
 	}
@@ -335,13 +343,14 @@ func (s *Server) finishCheckout(w http.ResponseWriter, r *http.Request, a *authe
 		invoice:     cs.invoice,
 		amount:      cs.amount,
 		customerID:  cs.customerID,
-		paymentType: paymentSale,
+		paymentType: cs.paymentType,
 		authID:      a.id,
 		card:        a.card,
 		token:       a.token,
 		save:        a.save,
 	})
 	cs.tx = tx
+	tx.checkout = cs
 	if tx.status == statusFailed {
 		cs.flash = checkoutErrDeclined
 	}

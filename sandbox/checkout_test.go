@@ -20,7 +20,7 @@ func checkoutBody(invoice, customer string) obj {
 			"amount":         90000,
 			"callback_url":   checkoutCallback,
 			"line_items": []obj{
-				{"name": "T-Shirt <Red>", "price": 30000, "quantity": 2},
+				{"name": "T-Shirt Red", "price": 30000, "quantity": 2},
 				{"name": "Polo Navy", "price": 30000, "quantity": 1},
 			},
 		},
@@ -81,12 +81,13 @@ func TestCheckoutHostedFlow(t *testing.T) {
 	if !regexp.MustCompile(`^\d{14}$`).MatchString(out.Response.Payment.ExpiredDate) || out.Response.Headers.ClientID != testClientID || out.Response.Headers.RequestID == "" {
 		t.Errorf("expired_date/headers: got %+v", out.Response)
 	}
-	if got := h.statusOf("INV-CO-1"); got != statusPending {
-		t.Errorf("status before payment: got %q, want PENDING", got)
+	// Since July 2025 (CL-2507): order.status, no transaction yet.
+	if got := h.statusOf("INV-CO-1"); got != orderGenerated {
+		t.Errorf("status before payment: got %q, want ORDER_GENERATED", got)
 	}
 
 	status, page := h.getPage(pageURL)
-	for _, want := range []string{"Rp 90.000", "T-Shirt &lt;Red&gt;", "Rp 60.000", `id="card-number"`, `name="card_number"`, `id="card-expiry"`, `id="card-cvv"`, `id="save-card"`, `id="pay-submit"`} {
+	for _, want := range []string{"Rp 90.000", "T-Shirt Red", "Rp 60.000", `id="card-number"`, `name="card_number"`, `id="card-expiry"`, `id="card-cvv"`, `id="save-card"`, `id="pay-submit"`} {
 		if status != 200 || !strings.Contains(page, want) {
 			t.Errorf("checkout page (%d): missing %q", status, want)
 		}
@@ -213,7 +214,7 @@ func TestCheckoutValidationAndExpiry(t *testing.T) {
 	if code, page := h.getPage(pageURL); code != http.StatusGone || !strings.Contains(page, titleCheckoutExpired) {
 		t.Errorf("expired link: got %d, want 410 with %q", code, titleCheckoutExpired)
 	}
-	if got := h.statusOf("INV-CO-EXP"); got != statusExpired {
+	if got := h.statusOf("INV-CO-EXP"); got != orderExpired { // no attempt: order.status only (CL-2507)
 		t.Errorf("expired status: got %q, want EXPIRED", got)
 	}
 	if code, _ := h.getPage(h.srv.URL + checkoutPagePath + "nope"); code != http.StatusNotFound {

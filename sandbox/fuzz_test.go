@@ -34,7 +34,7 @@ func FuzzChargeRequest(f *testing.F) {
 	f.Cleanup(s.Close)
 	var n int
 	paths := []string{"/credit-card/charge", "/credit-card/check-three-d-secure", "/checkout/v1/payment",
-		"/credit-card/capture", "/cancellation/credit-card/refund", "/tokenization/v1/tokens"}
+		"/credit-card/capture", "/cancellation/credit-card/refund", "/tokenization/v2/get-token"}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, p := range paths {
 			n++

@@ -124,17 +124,29 @@ func (r result) json(t testing.TB) map[string]any {
 	return m
 }
 
-// errorCode is error.code of an error envelope.
+// errorCode is error.code of an error envelope, or the code leading
+// message[0] of DOKU Checkout's {"message":["CODE: text"]}.
 func (r result) errorCode() string {
-	var e errorEnvelope
-	_ = json.Unmarshal(r.body, &e)
-	return e.Error.Code
+	code, _ := r.errorParts()
+	return code
 }
 
 func (r result) errorMessage() string {
-	var e errorEnvelope
+	_, msg := r.errorParts()
+	return msg
+}
+
+func (r result) errorParts() (code, message string) {
+	var e struct {
+		errorEnvelope
+		Message []string `json:"message"`
+	}
 	_ = json.Unmarshal(r.body, &e)
-	return e.Error.Message
+	if e.Error.Code != "" || len(e.Message) == 0 {
+		return e.Error.Code, e.Error.Message
+	}
+	code, message, _ = strings.Cut(e.Message[0], ": ")
+	return code, message
 }
 
 // signatureOK verifies the response signature (five lines, Response-Timestamp).
@@ -202,6 +214,9 @@ func (h *harness) statusOf(key string) string {
 	var e envelope
 	if err := json.Unmarshal(res.body, &e); err != nil {
 		h.t.Fatal(err)
+	}
+	if e.Transaction == nil {
+		return e.Order.Status // a Checkout order nobody has paid on yet
 	}
 	return e.Transaction.Status
 }

@@ -121,8 +121,9 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("POST /credit-card/charge", s.post(s.charge))
 	m.HandleFunc("POST /credit-card/capture", s.post(s.capture))
 	m.HandleFunc("POST /cancellation/credit-card/refund", s.post(s.refund))
-	m.HandleFunc("POST /tokenization/v1/tokens", s.post(s.listTokens))
-	m.HandleFunc("POST /checkout/v1/payment", s.post(s.createCheckout))
+	m.HandleFunc("POST /tokenization/v2/get-token", s.post(s.getTokens))
+	m.HandleFunc("POST /tokenization/v2/delete-token", s.post(s.deleteToken))
+	m.HandleFunc("POST "+checkoutAPIPath, s.post(s.createCheckout))
 	m.HandleFunc("GET /orders/v1/status/{id}", s.get(s.status))
 
 	m.HandleFunc("GET "+challengePath, s.challengePage)
@@ -264,6 +265,26 @@ func errorResponse(status int, code, message string) apiResponse {
 	return apiResponse{status: status, body: b, code: code}
 }
 
+// checkoutAPIPath is DOKU Checkout's payment request.
+const checkoutAPIPath = "/checkout/v1/payment"
+
+// checkoutErrorBody rewrites an error for DOKU Checkout's envelope,
+// {"message":["…"]} (MAG RequestCheckout.php:427 reads message[0]; the
+// card API's {"error":{…}} is not Checkout's). The code leads the text.
+func checkoutErrorBody(body []byte) []byte {
+	var e errorEnvelope
+	if json.Unmarshal(body, &e) != nil || e.Error.Code == "" {
+		return body
+	}
+	b, err := json.Marshal(struct {
+		Message []string `json:"message"`
+	}{[]string{e.Error.Code + ": " + e.Error.Message}})
+	if err != nil {
+		return body
+	}
+	return b
+}
+
 // badSignatureKeySuffix turns the secret into a wrong one for the bad-signature card.
 const badSignatureKeySuffix = "-not-the-merchant-key"
 
@@ -274,6 +295,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, requestID string,
 	status := resp.status
 	if replay {
 		status = http.StatusConflict
+	}
+	if resp.status >= 400 && r.URL.Path == checkoutAPIPath {
+		resp.body = checkoutErrorBody(resp.body)
 	}
 	key := s.cfg.SecretKey
 	if resp.badSignature && !replay {

@@ -17,12 +17,26 @@ const (
 	statusExpired  = "EXPIRED"
 )
 
-// Payment types.
+// Payment types (CARDS, H2H; doku-api.md §5.1).
 const (
-	paymentSale      = "SALE"
-	paymentMOTO      = "MOTO"
-	paymentAuthorize = "AUTHORIZE"
+	paymentSale        = "SALE"
+	paymentMOTO        = "MOTO"
+	paymentAuthorize   = "AUTHORIZE"
+	paymentInstallment = "INSTALLMENT"
+	paymentRecurring   = "RECURRING"
 )
+
+// needsThreeDS reports whether a payment type must pass Check 3DS before
+// its charge: "Check 3DS Process is Conditional" (H2H): required for SALE,
+// AUTHORIZE and INSTALLMENT, not for MOTO and RECURRING.
+func needsThreeDS(paymentType string) bool {
+	return paymentType == paymentSale || paymentType == paymentAuthorize || paymentType == paymentInstallment
+}
+
+// knownPaymentType reports whether DOKU lists the type.
+func knownPaymentType(t string) bool {
+	return needsThreeDS(t) || t == paymentMOTO || t == paymentRecurring
+}
 
 // state is everything Reset forgets. Guarded by Server.mu.
 type state struct {
@@ -73,6 +87,8 @@ type transaction struct {
 	refunded    int64
 
 	notifications []*notification
+	// checkout is the hosted Checkout this charge was an attempt on, if any.
+	checkout *checkoutSession
 }
 
 // view is the outcome as it stands now.

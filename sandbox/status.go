@@ -1,7 +1,11 @@
 package sandbox
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"doku-checkout/doku/signature"
@@ -13,19 +17,94 @@ const (
 	channelCreditCard = "CREDIT_CARD"
 )
 
-// envelope is the body of a notification and of the status check (§4, §5).
+// envelope is the body of a notification and of the status check (§4, §5,
+// §11 of doku-api.md). Since July 2025 (CL-2507) a Checkout order is
+// reported as soon as it exists: order.status ORDER_GENERATED or
+// ORDER_EXPIRED, no transaction until a payment was attempted, null
+// service/acquirer/channel ids until a channel was picked, and the amount
+// written as a decimal (120000.0, as DOKU's own sample).
 type envelope struct {
 	Service     idOut        `json:"service"`
 	Acquirer    idOut        `json:"acquirer"`
 	Channel     idOut        `json:"channel"`
-	Transaction envTx        `json:"transaction"`
-	Order       orderOut     `json:"order"`
+	Transaction *envTx       `json:"transaction,omitempty"`
+	Order       envOrder     `json:"order"`
 	Customer    *customerOut `json:"customer,omitempty"`
 	CardPayment *envCard     `json:"card_payment,omitempty"`
+	// checkout marks a hosted Checkout order, answered in CL-2507's shape.
+	checkout bool
 }
 
+// idOut is {"id": …}, with null for no id.
 type idOut struct {
-	ID string `json:"id"`
+	ID string
+}
+
+func (i idOut) MarshalJSON() ([]byte, error) {
+	if i.ID == "" {
+		return []byte(`{"id":null}`), nil
+	}
+	return json.Marshal(struct {
+		ID string `json:"id"`
+	}{i.ID})
+}
+
+func (i *idOut) UnmarshalJSON(b []byte) error {
+	var v struct {
+		ID *string `json:"id"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	i.ID = ""
+	if v.ID != nil {
+		i.ID = *v.ID
+	}
+	return nil
+}
+
+// Checkout order statuses (CL-2507).
+const (
+	orderGenerated = "ORDER_GENERATED"
+	orderExpired   = "ORDER_EXPIRED"
+)
+
+// envOrder is the order block; Decimal writes the amount as 120000.0.
+type envOrder struct {
+	InvoiceNumber string
+	Amount        int64
+	Status        string
+	Decimal       bool
+}
+
+func (o envOrder) MarshalJSON() ([]byte, error) {
+	amount := json.RawMessage(strconv.FormatInt(o.Amount, 10))
+	if o.Decimal {
+		amount = json.RawMessage(strconv.FormatInt(o.Amount, 10) + ".0")
+	}
+	return json.Marshal(struct {
+		InvoiceNumber string          `json:"invoice_number"`
+		Amount        json.RawMessage `json:"amount"`
+		Status        string          `json:"status,omitempty"`
+	}{o.InvoiceNumber, amount, o.Status})
+}
+
+func (o *envOrder) UnmarshalJSON(b []byte) error {
+	var v struct {
+		InvoiceNumber string      `json:"invoice_number"`
+		Amount        json.Number `json:"amount"`
+		Status        string      `json:"status"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	whole, frac, dec := strings.Cut(v.Amount.String(), ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || strings.Trim(frac, "0") != "" {
+		return fmt.Errorf("order.amount %q is not whole rupiah", v.Amount)
+	}
+	*o = envOrder{InvoiceNumber: v.InvoiceNumber, Amount: n, Status: v.Status, Decimal: dec}
+	return nil
 }
 
 type envTx struct {
@@ -50,12 +129,12 @@ func baseEnvelope(status string, date time.Time, requestID, invoice string, amou
 		Service:  idOut{ID: serviceCreditCard},
 		Acquirer: idOut{ID: acquirerID},
 		Channel:  idOut{ID: channelCreditCard},
-		Transaction: envTx{
+		Transaction: &envTx{
 			Status:            status,
 			Date:              date.UTC().Format(signature.TimestampLayout),
 			OriginalRequestID: requestID,
 		},
-		Order:    orderOut{InvoiceNumber: invoice, Amount: amount},
+		Order:    envOrder{InvoiceNumber: invoice, Amount: amount},
 		Customer: customerRef(customerID),
 	}
 }
@@ -89,14 +168,28 @@ func authEnvelope(a *authentication) envelope {
 	return e
 }
 
-// checkoutEnvelope describes an unpaid hosted Checkout: PENDING, or EXPIRED
-// once its payment_due_date passed.
+// checkoutEnvelope describes a hosted Checkout nobody has paid in CL-2507's
+// shape: order.status ORDER_GENERATED, or ORDER_EXPIRED once its
+// payment_due_date passed; its last declined attempt, if any, as the
+// transaction (EXPIRED once the link is), else no transaction and null
+// channel ids.
 func checkoutEnvelope(cs *checkoutSession, now time.Time) envelope {
-	status := statusPending
-	if now.After(cs.expires) {
-		status = statusExpired
+	var e envelope
+	if cs.tx != nil {
+		e = txEnvelope(cs.tx)
+	} else {
+		e = envelope{Order: envOrder{InvoiceNumber: cs.invoice, Amount: cs.amount}, Customer: customerRef(cs.customerID)}
 	}
-	return baseEnvelope(status, cs.created, cs.requestID, cs.invoice, cs.amount, cs.customerID)
+	e.checkout = true
+	e.Order.Status = orderGenerated
+	if now.After(cs.expires) {
+		// The link can no longer be paid: its attempts read EXPIRED too.
+		e.Order.Status = orderExpired
+		if e.Transaction != nil {
+			e.Transaction.Status = statusExpired
+		}
+	}
+	return e
 }
 
 // status is GET /orders/v1/status/{invoice_number or Request-Id}.
@@ -108,6 +201,7 @@ func (s *Server) status(req *apiRequest) apiResponse {
 	if !ok {
 		return errorResponse(http.StatusNotFound, codeTransactionMissing, msgStatusNotFound)
 	}
+	e.Order.Decimal = e.checkout // as DOKU's July 2025 sample writes it
 	return jsonResponse(http.StatusOK, e)
 }
 
@@ -124,9 +218,12 @@ func (st *state) lookup(key string, now time.Time) (envelope, bool) {
 	var latestTx *transaction
 	for _, tx := range st.txByInvoice(key) {
 		if tx.paid() {
+			if tx.checkout != nil {
+				return tx.checkout.envelope(now), true
+			}
 			return txEnvelope(tx), true
 		}
-		if !st.expiredCheckoutTx(tx, now) {
+		if tx.checkout == nil {
 			latestTx = tx
 		}
 	}
@@ -149,37 +246,30 @@ func (st *state) lookup(key string, now time.Time) (envelope, bool) {
 		}
 	}
 	for _, cs := range st.checkouts {
-		switch {
-		case cs.invoice != key:
-		case cs.tx == nil:
-			consider(checkoutEnvelope(cs, now), cs.created)
-		case !cs.paid() && now.After(cs.expires):
-			consider(checkoutEnvelope(cs, now), cs.expires)
+		if cs.invoice != key {
+			continue
 		}
+		t := cs.created
+		if cs.tx != nil {
+			t = cs.tx.created
+		}
+		if now.After(cs.expires) {
+			t = cs.expires
+		}
+		consider(cs.envelope(now), t)
 	}
 	return best, found
 }
 
 // envelope describes a hosted Checkout as it stands: its paid charge; else
-// EXPIRED once its payment_due_date passed, declined attempts or not (the
-// link can no longer be paid); else its latest attempt, or PENDING.
+// the order's status (ORDER_EXPIRED once its payment_due_date passed,
+// declined attempts or not: the link can no longer be paid) with its latest
+// attempt, if any.
 func (cs *checkoutSession) envelope(now time.Time) envelope {
-	switch {
-	case cs.paid():
-		return txEnvelope(cs.tx)
-	case now.After(cs.expires) || cs.tx == nil:
-		return checkoutEnvelope(cs, now)
+	if cs.paid() {
+		e := txEnvelope(cs.tx)
+		e.checkout = true
+		return e
 	}
-	return txEnvelope(cs.tx)
-}
-
-// expiredCheckoutTx reports whether tx is a declined attempt on a hosted
-// Checkout whose link has expired: the link's EXPIRED speaks for it.
-func (st *state) expiredCheckoutTx(tx *transaction, now time.Time) bool {
-	for _, cs := range st.checkouts {
-		if cs.tx == tx && !cs.paid() && now.After(cs.expires) {
-			return true
-		}
-	}
-	return false
+	return checkoutEnvelope(cs, now)
 }

@@ -4,11 +4,9 @@ import (
 	"net/http"
 	"sort"
 	"time"
-
-	"doku-checkout/doku/signature"
 )
 
-// tokenTypeCard is the only token_data.type the sandbox knows.
+// tokenTypeCard is the only token channel the sandbox knows.
 const tokenTypeCard = "CREDIT_CARD"
 
 // savedCard is a tokenized card, bound to the customer it was issued for.
@@ -66,53 +64,100 @@ func (st *state) customerCards(customerID string) []*savedCard {
 	return out
 }
 
-type listTokensRequest struct {
-	Customer  customerIn `json:"customer"`
-	TokenData struct {
-		Type string `json:"type"`
-	} `json:"token_data"`
+// Token list and delete, v2 (TOKEN2; DOKU's samples
+// tokens-v2.get-token.*.json and tokens-v2.delete-token.request.json). The
+// archived v1 /tokenization/v1/tokens is not served: a client still on it
+// gets 404.
+
+type getTokensRequest struct {
+	Customer customerIn `json:"customer"`
+	Channel  struct {
+		ID string `json:"id"`
+	} `json:"channel"`
+	Issuer struct {
+		ID string `json:"id"`
+	} `json:"issuer"`
 }
 
-type listTokensResponse struct {
-	Customer  customerOut `json:"customer"`
-	TokenData []tokenOut  `json:"token_data"`
+type getTokensResponse struct {
+	Customer customerOut `json:"customer"`
+	Tokens   []tokenV2   `json:"tokens"`
 }
 
-type tokenOut struct {
-	Token       string `json:"token"`
-	Masked      string `json:"masked"`
-	Brand       string `json:"brand"`
-	Type        string `json:"type"`
-	Expiry      string `json:"expiry"`
-	CreatedDate string `json:"created_date"`
+type tokenV2 struct {
+	ID            string      `json:"id"`
+	MaskedAccount string      `json:"masked_account"`
+	Card          tokenV2Card `json:"card"`
 }
 
-// listTokens is POST /tokenization/v1/tokens.
-func (s *Server) listTokens(req *apiRequest) apiResponse {
-	var in listTokensRequest
+type tokenV2Card struct {
+	Expiry  string `json:"expiry"` // YY/MM, as DOKU's sample "26/12"
+	Brand   string `json:"brand"`
+	Issuer  string `json:"issuer"`
+	Country string `json:"country"`
+	BIN     int64  `json:"bin"`
+}
+
+// getTokens is POST /tokenization/v2/get-token.
+func (s *Server) getTokens(req *apiRequest) apiResponse {
+	var in getTokensRequest
 	if e := decodeObject(req, &in); e != nil {
 		return *e
 	}
 	var v validator
 	v.required("customer.id", in.Customer.ID, maxCustomerID)
-	if in.TokenData.Type != "" {
-		v.check(in.TokenData.Type == tokenTypeCard, "token_data.type", reasonTokenType)
+	// channel.id is in DOKU's sample; whether DOKU demands it is not
+	// published, so only a wrong one is refused.
+	if in.Channel.ID != "" {
+		v.check(in.Channel.ID == tokenTypeCard, "channel.id", reasonTokenType)
 	}
+	v.text("issuer.id", in.Issuer.ID, maxToken)
 	if v.resp != nil {
 		return *v.resp
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := listTokensResponse{Customer: customerOut{ID: in.Customer.ID}, TokenData: []tokenOut{}}
+	out := getTokensResponse{Customer: customerOut{ID: in.Customer.ID}, Tokens: []tokenV2{}}
 	for _, sc := range s.st.customerCards(in.Customer.ID) {
-		out.TokenData = append(out.TokenData, tokenOut{
-			Token:       sc.token,
-			Masked:      sc.card.masked(),
-			Brand:       sc.card.brand,
-			Type:        cardTypeCredit,
-			Expiry:      sc.card.expiry,
-			CreatedDate: sc.created.UTC().Format(signature.TimestampLayout),
+		out.Tokens = append(out.Tokens, tokenV2{
+			ID:            sc.token,
+			MaskedAccount: "********" + sc.card.number[len(sc.card.number)-4:],
+			Card: tokenV2Card{
+				Expiry:  sc.card.expiry[2:] + "/" + sc.card.expiry[:2],
+				Brand:   sc.card.brand,
+				Issuer:  sc.card.issuer(),
+				Country: "ID",
+				BIN:     int64(atoiDigits(sc.card.number[:6])),
+			},
 		})
 	}
 	return jsonResponse(http.StatusOK, out)
+}
+
+type deleteTokenRequest struct {
+	Token struct {
+		ID string `json:"id"`
+	} `json:"token"`
+}
+
+// deleteToken is POST /tokenization/v2/delete-token: the token only, no
+// customer (TOKEN2). An unknown token is 404 TOKEN_NOT_FOUND. The answer
+// is HTTP 200 with signed headers and no body: DOKU publishes none.
+func (s *Server) deleteToken(req *apiRequest) apiResponse {
+	var in deleteTokenRequest
+	if e := decodeObject(req, &in); e != nil {
+		return *e
+	}
+	var v validator
+	v.required("token.id", in.Token.ID, maxToken)
+	if v.resp != nil {
+		return *v.resp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.tokens[in.Token.ID] == nil {
+		return errorResponse(http.StatusNotFound, codeTokenNotFound, msgTokenNotFound)
+	}
+	delete(s.st.tokens, in.Token.ID)
+	return apiResponse{status: http.StatusOK}
 }

@@ -18,24 +18,25 @@ func TestTokenBoundToCustomer(t *testing.T) {
 	}
 	token := out.Card.Token
 
-	list := func(customer string) listTokensResponse {
-		res := h.post("/tokenization/v1/tokens", h.newRequestID(), obj{"customer": obj{"id": customer}, "token_data": obj{"type": "CREDIT_CARD"}})
+	list := func(customer string) getTokensResponse {
+		res := h.post("/tokenization/v2/get-token", h.newRequestID(), obj{"customer": obj{"id": customer}, "channel": obj{"id": "CREDIT_CARD"}})
 		if res.status != 200 {
 			t.Fatalf("list tokens: got %d %s, want 200", res.status, res.body)
 		}
-		var l listTokensResponse
+		var l getTokensResponse
 		if err := json.Unmarshal(res.body, &l); err != nil {
 			t.Fatal(err)
 		}
 		return l
 	}
-	if l := list("CUST-A"); len(l.TokenData) != 1 || l.TokenData[0].Token != token || l.TokenData[0].Masked != "557338******1101" || l.TokenData[0].Brand != "MASTER" || l.TokenData[0].Expiry != exp {
-		t.Errorf("CUST-A tokens: got %+v, want the one saved card", l.TokenData)
+	yymm := exp[2:] + "/" + exp[:2]
+	if l := list("CUST-A"); len(l.Tokens) != 1 || l.Tokens[0].ID != token || l.Tokens[0].MaskedAccount != "********1101" || l.Tokens[0].Card.Brand != "MASTER" || l.Tokens[0].Card.Expiry != yymm || l.Tokens[0].Card.BIN != 557338 {
+		t.Errorf("CUST-A tokens: got %+v, want the one saved card", l.Tokens)
 	}
-	if res := h.post("/tokenization/v1/tokens", h.newRequestID(), obj{"customer": obj{"id": "CUST-B"}}); string(res.body) != `{"customer":{"id":"CUST-B"},"token_data":[]}` {
+	if res := h.post("/tokenization/v2/get-token", h.newRequestID(), obj{"customer": obj{"id": "CUST-B"}, "channel": obj{"id": "CREDIT_CARD"}}); string(res.body) != `{"customer":{"id":"CUST-B"},"tokens":[]}` {
 		t.Errorf("CUST-B tokens: got %s, want an empty array", res.body)
 	}
-	if res := h.post("/tokenization/v1/tokens", h.newRequestID(), obj{"customer": obj{}}); res.status != 400 {
+	if res := h.post("/tokenization/v2/get-token", h.newRequestID(), obj{"customer": obj{}, "channel": obj{"id": "CREDIT_CARD"}}); res.status != 400 {
 		t.Errorf("tokens without customer.id: got %d, want 400", res.status)
 	}
 
