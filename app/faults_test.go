@@ -49,7 +49,7 @@ func gateNotifications(t *testing.T, app *testApp) *gate {
 	return g
 }
 
-// Each fault card of doku-api.md §6 ends SUCCESS by the right road, through
+// Each fault card of docs/doku-api.md §14 ends SUCCESS by the right road, through
 // PENDING, with exactly one Charge Request-Id reaching DOKU.
 func TestFaultCardsSettleWithOneCharge(t *testing.T) {
 	cases := []struct {

@@ -18,7 +18,7 @@ import (
 	"doku-checkout/payment"
 )
 
-// testPANs are every card number the app tests type: doku-api.md §6.
+// testPANs are every card number the app tests type: docs/doku-api.md §14.
 var testPANs = []string{
 	"4111111111111111", "5573381011111101", "4000000000000002", "4000000000009995",
 	"4000000000000101", "4000000000000259", "4000000000000119", "4000000000000341",

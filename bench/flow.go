@@ -18,7 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// Test card from the DOKU contract (shared/doku-api.md §6): success, 3DS with OTP.
+// Test card from the DOKU contract (docs/doku-api.md §14): success, 3DS with OTP.
 const (
 	testCard   = "4111111111111111"
 	testExpiry = "1230"

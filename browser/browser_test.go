@@ -24,7 +24,7 @@ import (
 	"doku-checkout/app"
 )
 
-// testCard is the sandbox's success card (doku-api.md §6), a published test number.
+// testCard is the sandbox's success card (docs/doku-api.md §14), a published test number.
 const testCard = "4111111111111111"
 
 // syncBuffer collects output written from other goroutines.

@@ -1,6 +1,6 @@
 package doku
 
-// Wire types for the client side of the contract (../shared/doku-api.md).
+// Wire types for the client side of the contract (docs/doku-api.md).
 // Fields DOKU may add are ignored on decode; optional fields are omitted on encode.
 
 // Payment types for Charge.
@@ -196,7 +196,7 @@ type RefundResponse struct {
 }
 
 // CardPayment is the card channel block of a notification or status answer
-// (OUR CHOICE in doku-api.md §4).
+// (OUR CHOICE in docs/doku-api.md §10.1).
 type CardPayment struct {
 	Masked          string `json:"masked"`
 	Brand           string `json:"brand"`

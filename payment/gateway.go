@@ -20,7 +20,7 @@ import (
 // DOKU does not publish which characters it refuses; the plugins' sets
 // are the best evidence, and the sandbox holds us to them.
 
-// Limits from the Charge page (CHARGE, seed 004).
+// Limits from the Charge page (CHARGE; docs/doku-api.md §5.2).
 const (
 	MaxNameLen     = 255
 	MaxEmailLen    = 128

@@ -37,7 +37,7 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 	}
 	req.Payment.PaymentMethodTypes = []string{"CREDIT_CARD"}
 	if customer != nil {
-		req.Customer.ID = customer.PublicID // switches on tokenization (seed 000)
+		req.Customer.ID = customer.PublicID // switches on tokenization (docs/doku-api.md §9)
 	}
 	ctx, cancel := s.detached(ctx)
 	defer cancel()

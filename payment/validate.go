@@ -45,7 +45,7 @@ func (in *CheckoutInput) Normalize() {
 	in.Card.CVV = strings.TrimSpace(in.Card.CVV)
 }
 
-// Validate checks the input against the seed's limits. countries is the set
+// Validate checks the input against DOKU's limits (docs/doku-api.md §5.2). countries is the set
 // of accepted ISO codes; modes the enabled payment modes.
 func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, modes map[string]bool) FieldErrors {
 	errs := FieldErrors{}

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// behavior is what a test card makes the sandbox do (doku-api.md §6).
+// behavior is what a test card makes the sandbox do (docs/doku-api.md §14).
 type behavior int
 
 const (
@@ -19,7 +19,7 @@ const (
 	behaviorBadSignature                      // SUCCESS, response signed with a wrong key
 )
 
-// testCards is the table of doku-api.md §6. Any other valid card approves.
+// testCards is the table of docs/doku-api.md §14. Any other valid card approves.
 var testCards = map[string]behavior{
 	"4111111111111111": behaviorApprove,
 	"5573381011111101": behaviorApprove,

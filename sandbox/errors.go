@@ -1,7 +1,7 @@
 package sandbox
 
 // Error codes the sandbox answers with, in the body
-// {"error":{"code":...,"message":...,"type":...}} (doku-api.md §1).
+// {"error":{"code":...,"message":...,"type":...}} (docs/doku-api.md §3.2).
 const (
 	codeInvalidHeader      = "INVALID_HEADER"
 	codeInvalidClientID    = "INVALID_CLIENT_ID"

@@ -84,7 +84,7 @@ func (h *harness) newRequestID() string {
 	return fmt.Sprintf("req-%d-%d", time.Now().UnixNano(), h.seq.Add(1))
 }
 
-// signedRequest builds a request signed as doku-api.md §1 says.
+// signedRequest builds a request signed as docs/doku-api.md §2 says.
 func signedRequest(base, method, path, requestID string, body []byte, ts time.Time) *http.Request {
 	var rdr io.Reader
 	if body != nil {

@@ -1,5 +1,5 @@
 // Package sandbox is an in-memory stand-in for DOKU's non-SNAP card and
-// Checkout API, written from the contract in doku-api.md, not from the
+// Checkout API, written from the contract in docs/doku-api.md, not from the
 // client. It shares only the signature primitive with package doku.
 package sandbox
 

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Transaction statuses (doku-api.md §5).
+// Transaction statuses (docs/doku-api.md §11).
 const (
 	statusPending  = "PENDING"
 	statusSuccess  = "SUCCESS"
@@ -17,7 +17,7 @@ const (
 	statusExpired  = "EXPIRED"
 )
 
-// Payment types (CARDS, H2H; doku-api.md §5.1).
+// Payment types (CARDS, H2H; docs/doku-api.md §5.1).
 const (
 	paymentSale        = "SALE"
 	paymentMOTO        = "MOTO"

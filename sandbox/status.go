@@ -18,7 +18,7 @@ const (
 )
 
 // envelope is the body of a notification and of the status check (§4, §5,
-// §11 of doku-api.md). Since July 2025 (CL-2507) a Checkout order is
+// §11 of docs/doku-api.md). Since July 2025 (CL-2507) a Checkout order is
 // reported as soon as it exists: order.status ORDER_GENERATED or
 // ORDER_EXPIRED, no transaction until a payment was attempted, null
 // service/acquirer/channel ids until a channel was picked, and the amount

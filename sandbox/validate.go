@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Field limits from seed 004 and doku-api.md.
+// Field limits of docs/doku-api.md §5.2 and §12.
 const (
 	maxAmount          = 999_999_999_999
 	maxQuantity        = 9_999

@@ -1,6 +1,6 @@
 package sandbox
 
-// Request and response bodies as doku-api.md and seed 004 describe them.
+// Request and response bodies as docs/doku-api.md describes them.
 // The sandbox defines its own wire structs and shares none with the client.
 
 type orderIn struct {

@@ -2,7 +2,7 @@ package signature
 
 import "testing"
 
-// The two vectors published in doku-api.md §1.
+// The two vectors published in docs/doku-api.md §2.
 func TestSignatureVectors(t *testing.T) {
 	const key = "SK-hCJ42G28TA0MKG9LE2E5"
 	body := []byte(`{"order":{"invoice_number":"INV-20210118-0001","amount":90000}}`)
