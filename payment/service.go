@@ -52,6 +52,11 @@ type Config struct {
 	// finished) this long after its last change is closed as FAILED. No
 	// money can have moved: only our Charge moves it.
 	AbandonAfter time.Duration
+	// OnFinal, when set, is called after an order has moved to a final
+	// status, with the order as it was before the move (it is re-read for
+	// the new fields). The move is recorded already; the hook cannot undo
+	// it and must not take long (the receipt e-mail is queued here).
+	OnFinal func(ctx context.Context, o store.Order, to Status)
 }
 
 // Service runs the checkout's payment flow.
