@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -97,7 +96,6 @@ func (h *Handler) outboxMail(c echo.Context) (store.OutboxMail, mailer.Parsed, e
 	if err != nil {
 		return store.OutboxMail{}, mailer.Parsed{}, err
 	}
-	p.Text = strings.ReplaceAll(p.Text, "\r\n", "\n")
 	return m, p, nil
 }
 

@@ -14,8 +14,8 @@ import (
 // page shows, and what tests check.
 type Parsed struct {
 	Header mail.Header
-	Text   string // the text/plain part, decoded
-	HTML   string // the text/html part, decoded
+	Text   string // the text/plain part, decoded, with \n line ends
+	HTML   string // the text/html part, decoded, with \n line ends
 }
 
 // Parse reads a multipart/alternative message as Compose writes it.
@@ -44,9 +44,9 @@ func Parse(raw []byte) (Parsed, error) {
 		}
 		switch ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); ct {
 		case "text/plain":
-			p.Text = string(body)
+			p.Text = strings.ReplaceAll(string(body), "\r\n", "\n")
 		case "text/html":
-			p.HTML = string(body)
+			p.HTML = strings.ReplaceAll(string(body), "\r\n", "\n")
 		}
 	}
 }
