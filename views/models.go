@@ -129,6 +129,19 @@ type ReceiptView struct {
 	RetryURL string
 	// KeepURL is a guest's receipt link (with its own key), to bookmark.
 	KeepURL string
+	// Where the order goes, and how to reach the shop (views/receipt.templ).
+	Delivery DeliveryAddress
+	Store    StoreContact
+}
+
+// DeliveryAddress is where an order is delivered.
+type DeliveryAddress struct {
+	Name, Address, Country, Phone string
+}
+
+// StoreContact is the shop's contact details on a receipt.
+type StoreContact struct {
+	Name, Email, Phone, Address string
 }
 
 // OrderRow is one line of the order history.
