@@ -21,6 +21,7 @@ import (
 
 	"doku-checkout/doku"
 	"doku-checkout/handlers"
+	mailer "doku-checkout/mail"
 	"doku-checkout/payment"
 	"doku-checkout/sandbox"
 	"doku-checkout/store"
@@ -37,6 +38,9 @@ type App struct {
 	Sandbox *sandbox.Server
 	// DokuURL is the base URL the client calls.
 	DokuURL string
+	// Outbox queues e-mails; Mailer delivers them (mail.go).
+	Outbox *mailer.Outbox
+	Mailer *mailer.Sender
 
 	closers []func() error
 }
@@ -67,11 +71,16 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 			return nil, err
 		}
 	}
+	if err := a.startMail(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	client := doku.New(doku.Config{BaseURL: a.DokuURL, ClientID: cfg.ClientID, SecretKey: cfg.SecretKey, Timeout: cfg.DokuTimeout})
 	a.Pay = payment.New(st, client, payment.Config{
 		PublicURL: cfg.PublicURL, ReconcileAfter: cfg.ReconcileAfter, CallTimeout: cfg.DokuTimeout + 5*time.Second,
 		ChargeWait:  cfg.ChargeWait,
 		PaymentType: cfg.PaymentType,
+		OnFinal:     a.Outbox.OnFinal,
 	}, a.Log)
 	h := handlers.New(st, a.Pay, client, handlers.NewSessions(cfg.Secure(), keys...), handlers.Config{
 		Modes: cfg.Modes, SecureCookies: cfg.Secure(),
@@ -79,6 +88,11 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		FormActionOrigins:  formActionOrigins(a.DokuURL, cfg.FormActionExtra),
 		NotificationTarget: cfg.NotificationTarget(),
 		SandboxBanner:      a.Sandbox != nil,
+		Merchant:           cfg.Merchant,
+		// The outbox page is the sandbox demo's mailbox: every shopper's
+		// mail on a shop only this machine reaches, only the viewer's own
+		// orders' mails on a public demo.
+		SandboxMail: a.Sandbox != nil, SandboxMailAll: a.Sandbox != nil && !cfg.SandboxOnPublicURL,
 	}, a.Log)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -104,6 +118,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		// A charge may wait for DOKU_TIMEOUT before the redirect is written.
 		WriteTimeout: a.Config.DokuTimeout + 30*time.Second, IdleTimeout: 120 * time.Second,
 	}
+	mailed := make(chan struct{})
+	go a.runMail(ctx, mailed)
 	reconciled := make(chan struct{})
 	go func() {
 		defer close(reconciled)
@@ -125,6 +141,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	err := srv.Shutdown(shutdownCtx)
 	a.Pay.Wait() // charges that outlived their request are answered and recorded
 	<-reconciled
+	<-mailed
 	if cerr := a.Store.Checkpoint(shutdownCtx); cerr != nil {
 		a.Log.Warn("checkpoint at shutdown", "err", cerr)
 	}

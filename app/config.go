@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"doku-checkout/merchant"
 	"doku-checkout/payment"
 	"doku-checkout/route"
 )
@@ -45,6 +46,18 @@ type Config struct {
 	// to serve a shop reachable from elsewhere on the embedded sandbox, a
 	// demo: without it such a configuration refuses to start.
 	SandboxOnPublicURL bool
+
+	// SMTPURL is where e-mails go (SMTP_URL); empty: they stay in the
+	// outbox (with the embedded sandbox, readable at /_sandbox/mail).
+	SMTPURL string
+	// MailFrom is the e-mails' sender (MAIL_FROM); empty: the store's e-mail.
+	MailFrom string
+	// MailRetryAfter is the wait after a failed delivery (MAIL_RETRY_AFTER),
+	// doubling up to an hour.
+	MailRetryAfter time.Duration
+	// Merchant is the store's contact details (STORE_NAME, STORE_EMAIL,
+	// STORE_PHONE, STORE_ADDRESS), shown on receipts and in e-mails.
+	Merchant merchant.Static
 
 	// Embedded sandbox knobs (tests and demos).
 	SandboxSlowDelay    time.Duration // SANDBOX_SLOW_DELAY
@@ -102,6 +115,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SandboxSlowDelay:    dur("SANDBOX_SLOW_DELAY", 30*time.Second),
 		SandboxPendingDelay: dur("SANDBOX_PENDING_DELAY", 3*time.Second),
 		SandboxRetryScale:   num("SANDBOX_NOTIFY_RETRY_SCALE", 0.01),
+		SMTPURL:             str("SMTP_URL", ""),
+		MailFrom:            str("MAIL_FROM", ""),
+		MailRetryAfter:      dur("MAIL_RETRY_AFTER", 30*time.Second),
+		Merchant:            merchant.FromEnv(getenv),
 	}
 	c.PublicURL = strings.TrimRight(str("PUBLIC_URL", "http://"+c.Addr), "/")
 	switch v := strings.ToLower(str("SANDBOX_ON_PUBLIC_URL", "no")); v {
@@ -147,6 +164,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("PUBLIC_URL %s is reachable beyond this machine but DOKU_BASE_URL is unset, so payments would go to the embedded test sandbox: "+
 			"set DOKU_BASE_URL, DOKU_CLIENT_ID and DOKU_SECRET_KEY for real payments, or SANDBOX_ON_PUBLIC_URL=yes to run a public demo on the sandbox", c.PublicURL))
 	}
+	errs = append(errs, c.validateMail())
 	if len(c.Modes) == 0 || len(c.Modes) > 2 {
 		errs = append(errs, errors.New("PAYMENT_MODE: want direct, hosted or direct,hosted"))
 	}

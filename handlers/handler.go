@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"doku-checkout/doku"
+	"doku-checkout/merchant"
 	"doku-checkout/payment"
 	"doku-checkout/route"
 	"doku-checkout/static"
@@ -44,6 +45,13 @@ type Config struct {
 	// SandboxBanner shows on every page that payments go to the embedded
 	// sandbox and are not real.
 	SandboxBanner bool
+	// Merchant gives the store's contact details for the receipt page; nil:
+	// merchant.Defaults.
+	Merchant merchant.Source
+	// SandboxMail mounts the outbox page (route.SandboxMail), the embedded
+	// sandbox's stand-in for a mailbox; SandboxMailAll shows every mail
+	// there, not only those of the orders the viewer may open.
+	SandboxMail, SandboxMailAll bool
 }
 
 // NotificationPath is where DOKU posts notifications; the merchant registers
@@ -66,6 +74,9 @@ type Handler struct {
 func New(st *store.Store, pay *payment.Service, verifier NotificationVerifier, sessions *Sessions, cfg Config, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
+	}
+	if cfg.Merchant == nil {
+		cfg.Merchant = merchant.Static(merchant.Defaults)
 	}
 	if cfg.NotificationTarget == "" {
 		cfg.NotificationTarget = route.Notification

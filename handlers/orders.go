@@ -31,7 +31,10 @@ func (h *Handler) Receipt(c echo.Context) error {
 		TotalText: views.IDR(o.AmountIDR), Status: r.Status, StatusMessage: r.Message, ResponseText: r.Detail,
 		RetryURL: r.RetryURL, Masked: o.CardMasked, Brand: o.CardBrand,
 		ApprovalCode: o.ApprovalCode, CustomerName: o.Name, Email: o.Email,
+		Delivery: views.DeliveryAddress{Name: o.Name, Address: o.Address, Country: o.Country, Phone: o.Phone},
 	}
+	shop := h.cfg.Merchant.Contact(h.ctx(c))
+	v.Store = views.StoreContact{Name: shop.Name, Email: shop.Email, Phone: shop.Phone, Address: shop.Address}
 	if o.CustomerID == 0 {
 		v.KeepURL = payment.ReceiptLink(o)
 	}

@@ -80,6 +80,10 @@ func (h *Handler) Routes(e *echo.Echo) {
 	e.GET(route.Login, h.LoginForm)
 	e.POST(route.Login, h.Login)
 	e.POST(route.Logout, h.Logout)
+
+	if h.cfg.SandboxMail {
+		h.sandboxMailRoutes(e)
+	}
 }
 
 // limit is a per-client-address rate limiter; perMinute <= 0 disables it.

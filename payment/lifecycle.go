@@ -166,6 +166,9 @@ func (s *Service) move(ctx context.Context, o store.Order, m Move, rec record) (
 		if t.To == StatusSuccess && o.CustomerID != 0 {
 			s.tokens.forget(o.CustomerID) // the payment may have saved a card at DOKU
 		}
+		if s.cfg.OnFinal != nil {
+			s.cfg.OnFinal(ctx, o, t.To)
+		}
 	case !moved && Final(t.To):
 		if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) && cur.Status != t.To {
 			// Never moved, but a person must look: DOKU said two things.

@@ -62,6 +62,11 @@ type Config struct {
 	// (default: authorise and capture at once) or TypeAuthorize (reserve
 	// now, capture at shipping). Both pass 3-D Secure first.
 	PaymentType string
+	// OnFinal, when set, is called after an order has moved to a final
+	// status, with the order as it was before the move (it is re-read for
+	// the new fields). The move is recorded already; the hook cannot undo
+	// it and must not take long (the receipt e-mail is queued here).
+	OnFinal func(ctx context.Context, o store.Order, to Status)
 }
 
 // Payment types a merchant can choose (docs/doku-api.md §5.1). MOTO and

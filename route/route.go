@@ -33,6 +33,29 @@ const (
 	Logout        = "/logout"
 )
 
+// Patterns of the pages mounted only with the embedded DOKU sandbox: the
+// outbox of e-mails, so a demo needs no mail server.
+const (
+	SandboxMail     = "/_sandbox/mail"
+	SandboxMailItem = "/_sandbox/mail/:id"
+	SandboxMailHTML = "/_sandbox/mail/:id/html"
+)
+
+// SandboxPatterns lists the patterns mounted only with the embedded sandbox.
+func SandboxPatterns() []string {
+	return []string{SandboxMail, SandboxMailItem, SandboxMailHTML}
+}
+
+// SandboxMailPath is one mail of the sandbox's outbox page.
+func SandboxMailPath(id int64) string {
+	return SandboxMail + "/" + strconv.FormatInt(id, 10)
+}
+
+// SandboxMailHTMLPath is the HTML body of one mail, framed by its page.
+func SandboxMailHTMLPath(id int64) string {
+	return SandboxMailPath(id) + "/html"
+}
+
 // Patterns lists every pattern above that the router registers.
 func Patterns() []string {
 	return []string{Health, Static, Catalog, Cart, CartItems, CartItem, Checkout, ThreeDSPassed, ThreeDSFailed,

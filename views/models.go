@@ -147,6 +147,19 @@ type ReceiptView struct {
 	// StatusURL, set while the outcome is on its way, is where the page's
 	// script reads the status; CheckAgainURL reloads the page without it.
 	StatusURL, CheckAgainURL string
+	// Where the order goes, and how to reach the shop (views/receipt.templ).
+	Delivery DeliveryAddress
+	Store    StoreContact
+}
+
+// DeliveryAddress is where an order is delivered.
+type DeliveryAddress struct {
+	Name, Address, Country, Phone string
+}
+
+// StoreContact is the shop's contact details on a receipt.
+type StoreContact struct {
+	Name, Email, Phone, Address string
 }
 
 // OrderRow is one line of the order history.

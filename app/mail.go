@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"net/url"
+
+	mailer "doku-checkout/mail"
+)
+
+// validateMail reports what is wrong with the mail settings.
+func (c Config) validateMail() error {
+	if c.SMTPURL != "" {
+		if _, err := mailer.ParseSMTPURL(c.SMTPURL); err != nil {
+			return err
+		}
+	}
+	if c.MailFrom != "" {
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			return fmt.Errorf("MAIL_FROM: want an address like \"Toko Kita <receipts@toko.example>\", got %q", c.MailFrom)
+		}
+	}
+	if c.MailFrom == "" {
+		if _, err := mail.ParseAddress(c.Merchant.Email); err != nil {
+			return fmt.Errorf("STORE_EMAIL: want an e-mail address, got %q", c.Merchant.Email)
+		}
+	}
+	return nil
+}
+
+// startMail builds the outbox the payment flow queues receipts in and the
+// sender that delivers them (through SMTP_URL, or nowhere: then they wait
+// in the outbox, which the embedded sandbox's page shows).
+func (a *App) startMail() error {
+	cfg := a.Config
+	box, err := mailer.NewOutbox(a.Store, mailer.Config{From: cfg.MailFrom, PublicURL: cfg.PublicURL, Contact: cfg.Merchant}, a.Log.With("component", "mail"))
+	if err != nil {
+		return err
+	}
+	var smtp *mailer.SMTP
+	if cfg.SMTPURL != "" {
+		if smtp, err = mailer.ParseSMTPURL(cfg.SMTPURL); err != nil {
+			return err
+		}
+		if u, err := url.Parse(cfg.PublicURL); err == nil {
+			smtp.HeloName = u.Hostname()
+		}
+		a.Log.Info("mail: receipts go out through SMTP", "server", smtp.String())
+	} else {
+		a.Log.Warn("mail: SMTP_URL unset: receipts are kept in the outbox, not sent")
+	}
+	a.Outbox = box
+	a.Mailer = mailer.NewSender(box, mailer.SenderConfig{SMTP: smtp, RetryAfter: cfg.MailRetryAfter}, a.Log.With("component", "mail"))
+	return nil
+}
+
+// runMail runs the sender until ctx ends and closes done.
+func (a *App) runMail(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	a.Mailer.Run(ctx)
+}

@@ -1,0 +1,169 @@
+// Package mail owns the e-mails a shopper receives: it composes them (plain
+// text and HTML, one table of texts), keeps them in the store's outbox, and
+// delivers them through SMTP with backoff. A paid order's receipt is put in
+// the outbox right after the payment's move, and the catch-up finds any
+// whose write was lost (a crash in between), so no receipt is ever lost and
+// a mail server that is down never holds up a payment.
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"doku-checkout/merchant"
+	"doku-checkout/payment"
+	"doku-checkout/store"
+)
+
+// Config is what the outbox needs to compose mails.
+type Config struct {
+	// From is the sender, e.g. "Toko Kita <receipts@toko.example>"; empty:
+	// the shop's e-mail address from Contact.
+	From string
+	// PublicURL is the shop's URL as shoppers reach it, for receipt links.
+	PublicURL string
+	// Contact gives the shop's details shown in every mail.
+	Contact merchant.Source
+}
+
+// Outbox puts mails in the store's outbox. Sender delivers them.
+type Outbox struct {
+	store *store.Store
+	comp  composer
+	log   *slog.Logger
+	// wake tells the sender a mail was queued (it may be asleep).
+	wake chan struct{}
+}
+
+// NewOutbox returns an Outbox writing to st.
+func NewOutbox(st *store.Store, cfg Config, log *slog.Logger) (*Outbox, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.Contact == nil {
+		cfg.Contact = merchant.Static(merchant.Defaults)
+	}
+	fromText := cfg.From
+	if fromText == "" {
+		c := cfg.Contact.Contact(context.Background())
+		fromText = (&mail.Address{Name: c.Name, Address: c.Email}).String()
+	}
+	from, err := mail.ParseAddress(fromText)
+	if err != nil {
+		return nil, fmt.Errorf("mail: sender address %q: %w", fromText, err)
+	}
+	return &Outbox{
+		store: st, log: log, wake: make(chan struct{}, 1),
+		comp: composer{from: from, publicURL: strings.TrimRight(cfg.PublicURL, "/"), contact: cfg.Contact, texts: English, now: time.Now},
+	}, nil
+}
+
+// enqueueTimeout bounds the receipt's write after a payment: the payment is
+// recorded already, and a slow write must not hold the shopper's page (the
+// catch-up writes it later).
+const enqueueTimeout = 5 * time.Second
+
+// OnFinal is the payment flow's hook (payment.Config.OnFinal): when an
+// order has just become SUCCESS, its receipt goes in the outbox. It never
+// fails the payment: an error is logged and the catch-up tries again.
+func (b *Outbox) OnFinal(ctx context.Context, o store.Order, to payment.Status) {
+	if to != payment.StatusSuccess {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), enqueueTimeout)
+	defer cancel()
+	if err := b.EnqueueReceipt(ctx, o.ID); err != nil {
+		b.log.Warn("mail: receipt not queued yet; the catch-up will", "invoice", o.Invoice, "err", err)
+	}
+}
+
+// EnqueueReceipt puts the receipt of paid order orderID in the outbox,
+// once: a second call finds it there.
+func (b *Outbox) EnqueueReceipt(ctx context.Context, orderID int64) error {
+	key := KindReceipt + ":" + strconv.FormatInt(orderID, 10)
+	return b.enqueue(ctx, orderID, key, KindReceipt, func(o store.Order) (Message, error) {
+		if o.Status != payment.StatusSuccess {
+			return Message{}, fmt.Errorf("mail: receipt of order %s, which is %s", o.Invoice, o.Status)
+		}
+		return b.comp.receipt(ctx, o)
+	})
+}
+
+// EnqueueRefund puts the notice of a refund of amountIDR on order orderID
+// in the outbox, once per refundRef (the refund's own reference, so two
+// partial refunds make two mails and a retried one makes one).
+func (b *Outbox) EnqueueRefund(ctx context.Context, orderID int64, refundRef string, amountIDR int64) error {
+	if refundRef == "" || amountIDR <= 0 {
+		return errors.New("mail: a refund mail needs the refund's reference and amount")
+	}
+	key := KindRefund + ":" + strconv.FormatInt(orderID, 10) + ":" + refundRef
+	return b.enqueue(ctx, orderID, key, KindRefund, func(o store.Order) (Message, error) {
+		return b.comp.refund(ctx, o, amountIDR)
+	})
+}
+
+func (b *Outbox) enqueue(ctx context.Context, orderID int64, key, kind string, compose func(store.Order) (Message, error)) error {
+	o, err := b.store.OrderByID(ctx, orderID)
+	if err != nil {
+		return fmt.Errorf("mail: order %d: %w", orderID, err)
+	}
+	msg, err := compose(o)
+	if err != nil {
+		return err
+	}
+	m := store.OutboxMail{Key: key, OrderID: o.ID, Kind: kind, Recipient: msg.To.Address, Subject: msg.Subject, Message: msg.Raw}
+	added, err := b.store.EnqueueMail(ctx, &m)
+	if err != nil {
+		return err
+	}
+	if added {
+		b.log.Info("mail: queued", "kind", kind, "invoice", o.Invoice, "mail", m.ID)
+		select {
+		case b.wake <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+// catchUpBatch is how many order events one catch-up pass reads.
+const catchUpBatch = 500
+
+// CatchUp queues the receipt of every order paid since the last pass that
+// has none yet: the hook's write can be lost to a crash right after the
+// payment's commit. Receipts already queued are left as they are.
+func (b *Outbox) CatchUp(ctx context.Context) error {
+	for {
+		cursor, err := b.store.MailCursor(ctx)
+		if err != nil {
+			return err
+		}
+		ids, last, err := b.store.OrdersMovedTo(ctx, payment.StatusSuccess, cursor, catchUpBatch)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			err := b.EnqueueReceipt(ctx, id)
+			if errors.Is(err, errBadRecipient) {
+				// Nothing to write to: a person must look, the cursor moves on.
+				b.log.Error("mail: no receipt for an order whose address cannot be written to", "order", id)
+				continue
+			}
+			if err != nil {
+				return err // the cursor stays: the next pass tries again
+			}
+		}
+		if last == cursor {
+			return nil
+		}
+		if err := b.store.SetMailCursor(ctx, last); err != nil {
+			return err
+		}
+	}
+}
