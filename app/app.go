@@ -76,6 +76,10 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		LoginPerMinute: cfg.LoginPerMin, CheckoutPerMinute: cfg.CheckoutPerMin,
 		FormActionOrigins: formActionOrigins(a.DokuURL, cfg.FormActionExtra),
 	}, a.Log)
+	if err := a.mountAdmin(ctx, h); err != nil {
+		a.Close()
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	h.Routes(e)

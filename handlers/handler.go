@@ -52,6 +52,7 @@ type Handler struct {
 	cfg      Config
 	log      *slog.Logger
 	modes    map[string]bool
+	admin    *Admin // the back office, mounted by MountAdmin
 }
 
 // New returns a Handler with explicit dependencies.

@@ -79,6 +79,8 @@ func (h *Handler) Routes(e *echo.Echo) {
 	e.GET(route.Login, h.LoginForm)
 	e.POST(route.Login, h.Login, h.limit(h.cfg.LoginPerMinute, "Too many login attempts from your connection. Wait a minute, then try again."))
 	e.POST(route.Logout, h.Logout)
+
+	h.adminRoutes(e)
 }
 
 // limit is a per-client-address rate limiter; perMinute <= 0 disables it.

@@ -1,0 +1,29 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"doku-checkout/route"
+)
+
+// adminRoutes registers the back office. Everything but the login and the
+// one-time setup needs a signed-in account; money, settings and accounts
+// need the owner. CSRF, security headers and the error page are the
+// router's, as for the shop.
+func (h *Handler) adminRoutes(e *echo.Echo) {
+	a := h.admin
+	if a == nil {
+		a = &Admin{} // route listing only (tests); never served
+	}
+	e.GET(route.AdminLogin, a.AdminLoginForm)
+	e.POST(route.AdminLogin, a.AdminLogin)
+	e.POST(route.AdminLogout, a.AdminLogout)
+	e.GET(route.AdminSetup, a.AdminSetupForm)
+	e.POST(route.AdminSetup, a.AdminSetup)
+
+	e.GET(route.AdminDashboard, a.AdminDashboard, a.requireStaff)
+
+	e.GET(route.AdminStaff, a.AdminStaff, a.requireOwner)
+	e.POST(route.AdminStaff, a.AdminAddStaff, a.requireOwner)
+	e.POST(route.AdminStaffMember, a.AdminUpdateStaff, a.requireOwner)
+}
