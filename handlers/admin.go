@@ -34,11 +34,11 @@ type AdminConfig struct {
 // Admin serves the back office. It shares the router, CSRF and error page
 // with the shop, but has its own login, session cookie and layout.
 type Admin struct {
-	store  *store.Store
-	pay    *payment.Service
-	cfg    AdminConfig
-	log    *slog.Logger
-	guard  *loginGuard
+	store *store.Store
+	pay   *payment.Service
+	cfg   AdminConfig
+	log   *slog.Logger
+	guard *loginGuard
 }
 
 // NewAdmin returns the back office's handler.

@@ -163,7 +163,7 @@ func TestAdminSetupLink(t *testing.T) {
 	if b.get("/admin/setup?token=nope"); b.status() != http.StatusNotFound {
 		t.Errorf("bad token: %d, want 404", b.status())
 	}
-	b.get("/admin/setup?token=" + tok).submit(`form[action="/admin/setup"]`, url.Values{"email": {"boss@example.com"}, "password": {"short"}})
+	b.get("/admin/setup?token="+tok).submit(`form[action="/admin/setup"]`, url.Values{"email": {"boss@example.com"}, "password": {"short"}})
 	if b.status() != http.StatusUnprocessableEntity || b.count("field-error") != 1 || b.doc.Find(`input[name="email"]`).AttrOr("value", "") != "boss@example.com" {
 		t.Fatalf("short password: %d with %d field errors, want 422, one error, email kept", b.status(), b.count("field-error"))
 	}

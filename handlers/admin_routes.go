@@ -22,6 +22,13 @@ func (h *Handler) adminRoutes(e *echo.Echo) {
 	e.POST(route.AdminSetup, a.AdminSetup)
 
 	e.GET(route.AdminDashboard, a.AdminDashboard, a.requireStaff)
+	e.GET(route.AdminOrders, a.AdminOrders, a.requireStaff)
+	e.GET(route.AdminOrdersCSV, a.AdminOrdersCSV, a.requireStaff)
+	e.GET(route.AdminOrder, a.AdminOrder, a.requireStaff)
+	e.POST(route.AdminOrderCheck, a.AdminCheck, a.requireStaff)
+	e.POST(route.AdminOrderCapture, a.AdminCapture, a.requireOwner)
+	e.POST(route.AdminOrderVoid, a.AdminVoid, a.requireOwner)
+	e.POST(route.AdminOrderRefund, a.AdminRefund, a.requireOwner)
 
 	e.GET(route.AdminStaff, a.AdminStaff, a.requireOwner)
 	e.POST(route.AdminStaff, a.AdminAddStaff, a.requireOwner)

@@ -62,6 +62,9 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 	switch n.Transaction.Status {
 	case doku.StatusSuccess:
 		m = MovePaid
+		if cp := n.CardPayment; cp != nil && cp.AuthorizeID != "" && o.Mode == ModeDirect {
+			m = MoveAuthorized // an AUTHORIZE charge: reserved, not taken
+		}
 	case doku.StatusFailed:
 		m = MoveDeclined
 		if o.Mode == ModeHosted {
@@ -76,7 +79,7 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return nil // still open: PENDING, REDIRECT, …
 	}
 	if Final(o.Status) {
-		if t, _ := transitionFor(m, o.Mode); Final(t.To) && t.To != o.Status {
+		if t, _ := transitionFor(m, o.Mode); Final(t.To) && t.To != o.Status && !MerchantMove(Move(o.LastMove)) {
 			s.log.Error("payment: final order contradicted", "source", source, "invoice", o.Invoice, "order", o.Status, "doku", n.Transaction.Status)
 		}
 		return nil
@@ -89,6 +92,9 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		rec.ResponseCode, rec.ResponseMessage = cp.ResponseCode, responseText(cp.ResponseCode)
 		if m != MoveAttemptDeclined {
 			rec.CardMasked, rec.CardBrand, rec.ApprovalCode = cp.Masked, cp.Brand, cp.ApprovalCode
+		}
+		if m == MoveAuthorized {
+			rec.AuthorizeID = cp.AuthorizeID
 		}
 	}
 	moved, err := s.move(ctx, o, m, rec)

@@ -59,7 +59,8 @@ const (
 
 // AdminPatterns lists the back office's patterns (part of Patterns).
 func AdminPatterns() []string {
-	return []string{AdminDashboard, AdminLogin, AdminLogout, AdminSetup, AdminStaff, AdminStaffMember}
+	return []string{AdminDashboard, AdminLogin, AdminLogout, AdminSetup, AdminStaff, AdminStaffMember,
+		AdminOrders, AdminOrdersCSV, AdminOrder, AdminOrderCapture, AdminOrderVoid, AdminOrderRefund, AdminOrderCheck}
 }
 
 // AdminOrderPath is an order's page in the back office; action, when not

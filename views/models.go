@@ -125,6 +125,9 @@ type ReceiptView struct {
 	RefreshSeconds int
 	// RetryURL, when set on a FAILED order, links back to the checkout.
 	RetryURL string
+	// CapturedText and RefundedText, when set, show what was taken and
+	// given back (data-testid captured-total, refunded-total).
+	CapturedText, RefundedText string
 }
 
 // OrderRow is one line of the order history.
