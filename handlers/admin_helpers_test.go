@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"doku-checkout/app"
 	"doku-checkout/staff"
 	"doku-checkout/store"
+	"doku-checkout/views"
 )
 
 // adminApp is the real app (app.New with the embedded sandbox) served on
@@ -216,3 +218,7 @@ func (a *adminApp) auditActions(t *testing.T, target string) []string {
 }
 
 var _ = store.RoleOwner
+
+func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
+
+func idr(n int64) string { return views.IDR(n) }

@@ -173,11 +173,12 @@ type record struct {
 func (t Transition) step(rec record) store.Step {
 	return store.Step{
 		From: t.From, To: t.To, Move: string(t.Move), Reason: rec.Reason, Fields: rec.Fields,
-		NextCheckAt: rec.NextCheckAt,
-		EndChecks:   Final(t.To),
-		EmptyCart:   t.Move == MovePaid || t.Move == MoveAuthorized, // what was paid for leaves the cart
-		CaptureAll:  t.Move == MovePaid,                             // a sale takes its whole amount
-		Action:      rec.Action,
+		NextCheckAt:  rec.NextCheckAt,
+		EndChecks:    Final(t.To),
+		EmptyCart:    t.Move == MovePaid || t.Move == MoveAuthorized, // what was paid for leaves the cart
+		CaptureAll:   t.Move == MovePaid,                             // a sale takes its whole amount
+		ReleaseStock: t.To == StatusFailed || t.To == StatusVoided,   // nothing was sold: its stock goes back
+		Action:       rec.Action,
 	}
 }
 

@@ -107,6 +107,9 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 			return err
 		}
 	}
+	if err := s.holdStock(ctx, tx, o.Lines); err != nil {
+		return err
+	}
 	res, err := s.txExec(ctx, tx, sqlInsertOrder,
 		o.Invoice, o.Ref, o.ReceiptKey, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
 		o.Name, o.Email, o.Phone, o.Address, o.Country, o.CardMasked, o.CardBrand, o.CardExpiry, o.CardToken, o.SaveCard,
@@ -213,6 +216,8 @@ type Step struct {
 	EmptyCart bool
 	// CaptureAll records the whole amount as captured (a sale is paid).
 	CaptureAll bool
+	// ReleaseStock gives the order's lines back to stock (it ended unpaid).
+	ReleaseStock bool
 	// Action, when set, settles that money action in the same transaction
 	// (see payment_actions.go); the step is void if it is not PENDING.
 	Action *ActionOutcome

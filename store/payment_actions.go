@@ -159,6 +159,11 @@ func (s *Store) stepExtras(ctx context.Context, tx *sql.Tx, id int64, st Step, n
 			return false, fmt.Errorf("store: step extras: %w", err)
 		}
 	}
+	if st.ReleaseStock {
+		if err := releaseStock(ctx, tx, id); err != nil {
+			return false, err
+		}
+	}
 	a := st.Action
 	if a == nil {
 		return true, nil
