@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"doku-checkout/route"
 )
@@ -29,6 +30,17 @@ func (h *Handler) adminRoutes(e *echo.Echo) {
 	e.POST(route.AdminOrderCapture, a.AdminCapture, a.requireOwner)
 	e.POST(route.AdminOrderVoid, a.AdminVoid, a.requireOwner)
 	e.POST(route.AdminOrderRefund, a.AdminRefund, a.requireOwner)
+
+	upload := middleware.BodyLimit("3M")
+	e.GET(route.AdminProducts, a.AdminProducts, a.requireStaff)
+	e.GET(route.AdminProductNew, a.AdminProductNew, a.requireStaff)
+	e.POST(route.AdminProductNew, a.AdminProductCreate, a.requireStaff, upload)
+	e.GET(route.AdminProduct, a.AdminProductEdit, a.requireStaff)
+	e.POST(route.AdminProduct, a.AdminProductUpdate, a.requireStaff, upload)
+	e.GET(route.ProductImage, a.ProductImage)
+
+	e.GET(route.AdminSettings, a.AdminSettings, a.requireOwner)
+	e.POST(route.AdminSettings, a.AdminSaveSettings, a.requireOwner)
 
 	e.GET(route.AdminStaff, a.AdminStaff, a.requireOwner)
 	e.POST(route.AdminStaff, a.AdminAddStaff, a.requireOwner)

@@ -60,7 +60,8 @@ const (
 // AdminPatterns lists the back office's patterns (part of Patterns).
 func AdminPatterns() []string {
 	return []string{AdminDashboard, AdminLogin, AdminLogout, AdminSetup, AdminStaff, AdminStaffMember,
-		AdminOrders, AdminOrdersCSV, AdminOrder, AdminOrderCapture, AdminOrderVoid, AdminOrderRefund, AdminOrderCheck}
+		AdminOrders, AdminOrdersCSV, AdminOrder, AdminOrderCapture, AdminOrderVoid, AdminOrderRefund, AdminOrderCheck,
+		AdminProducts, AdminProductNew, AdminProduct, ProductImage, AdminSettings}
 }
 
 // AdminOrderPath is an order's page in the back office; action, when not
