@@ -51,13 +51,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a.Store = st
 	a.closers = append(a.closers, st.Close)
-	// The demo catalog is for a new database on the embedded sandbox only:
-	// a shop pointed at real DOKU starts empty.
-	if cfg.DokuBaseURL == "" {
-		if err := st.SeedProducts(ctx, demoCatalog); err != nil {
-			a.Close()
-			return nil, err
-		}
+	if err := st.SeedProducts(ctx, demoCatalog); err != nil {
+		a.Close()
+		return nil, err
 	}
 	keys, err := sessionKeys(ctx, st, cfg.SessionKeys)
 	if err != nil {
