@@ -4,6 +4,7 @@
 //
 //	doku-checkout            serve the shop (and the embedded sandbox)
 //	doku-checkout sandbox    serve only the DOKU sandbox, for another merchant's code
+//	doku-checkout admin create --email E   add a back-office owner (password from the terminal or stdin)
 package main
 
 import (
@@ -34,10 +35,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		switch args[0] {
 		case "sandbox":
 			return runSandbox(ctx, getenv, logOut)
+		case "admin":
+			return runAdmin(ctx, args[1:], getenv, os.Stdin, os.Stdout)
 		case "bench-baseline": // hidden: the bench's yardstick (baseline.go)
 			return runBaseline(ctx, getenv)
 		default:
-			return fmt.Errorf("unknown command %q (commands: sandbox)", args[0])
+			return fmt.Errorf("unknown command %q (commands: sandbox, admin)", args[0])
 		}
 	}
 	cfg, err := app.LoadConfig(getenv)

@@ -94,6 +94,10 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		// orders' mails on a public demo.
 		SandboxMail: a.Sandbox != nil, SandboxMailAll: a.Sandbox != nil && !cfg.SandboxOnPublicURL,
 	}, a.Log)
+	if err := a.mountAdmin(ctx, h); err != nil {
+		a.Close()
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	h.Routes(e)

@@ -138,13 +138,16 @@ func TestDoku10PaymentTypeSetting(t *testing.T) {
 			t.Errorf("PAYMENT_TYPE=%s accepted", bad)
 		}
 	}
-	// An AUTHORIZE shop takes a payment through 3-D Secure; it settles as
-	// paid until the back office's capture states land.
+	// An AUTHORIZE shop takes a payment through 3-D Secure; it is
+	// authorised, not taken, until the merchant captures it.
 	app := startApp(t, map[string]string{"PAYMENT_TYPE": "AUTHORIZE"})
 	s := newShopper(t, app)
 	s.addToCart("1", "1")
 	s.pay(card("4111111111111111", "123"), "123456")
-	if got := s.text("order-status"); got != "SUCCESS" {
+	if got := s.text("order-status"); got != "AUTHORIZED" {
 		t.Fatalf("AUTHORIZE payment: %q\n%s", got, s.body)
+	}
+	if o := app.order(t, s.text("invoice-number")); o.AuthorizeID == "" || o.CapturedIDR != 0 {
+		t.Errorf("authorised order: authorize id %q, captured %d; want an id and nothing captured", o.AuthorizeID, o.CapturedIDR)
 	}
 }

@@ -99,6 +99,19 @@ func TestEveryPostRouteNeedsCSRF(t *testing.T) {
 		"/register": {"name": {"Eve"}, "email": {"eve@example.com"}, "password": {"correct horse battery"}},
 		"/login":    {"email": {"dewi@example.com"}, "password": {"correct horse battery"}},
 		"/logout":   {},
+		// The back office (handlers/admin*.go): refused before any login check.
+		"/admin/login":                {"email": {"owner@example.com"}, "password": {"correct horse battery"}},
+		"/admin/logout":               {},
+		"/admin/setup":                {"token": {"x"}, "email": {"owner@example.com"}, "password": {"correct horse battery"}},
+		"/admin/staff":                {"email": {"eve@example.com"}, "password": {"correct horse battery"}, "role": {"owner"}},
+		"/admin/staff/1":              {"disabled": {"1"}},
+		"/admin/settings":             {"store_name": {"Eve's"}},
+		"/admin/products/new":         {"name": {"x"}, "price": {"1"}},
+		"/admin/products/1":           {"name": {"x"}, "price": {"1"}},
+		"/admin/orders/INV-X/capture": {},
+		"/admin/orders/INV-X/void":    {},
+		"/admin/orders/INV-X/refund":  {"amount": {"1000"}},
+		"/admin/orders/INV-X/check":   {},
 	}
 	// The table covers every POST route but the two doors outsiders call.
 	for _, r := range app.Handler.(*echo.Echo).Routes() {

@@ -205,6 +205,9 @@ type CardPayment struct {
 	ResponseMessage string `json:"response_message"`
 	Token           string `json:"token,omitempty"`
 	Expiry          string `json:"expiry,omitempty"`
+	// AuthorizeID is set for an AUTHORIZE charge (OUR CHOICE: the sandbox
+	// sends it; DOKU's own notification body is not documented).
+	AuthorizeID string `json:"authorize_id,omitempty"`
 }
 
 // Notification is the envelope of an HTTP notification and of a status answer.

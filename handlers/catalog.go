@@ -26,7 +26,7 @@ func (h *Handler) renderCatalog(c echo.Context, status int, msg string) error {
 	for _, p := range products {
 		v.Products = append(v.Products, views.ProductCard{
 			ID: p.ID, Name: p.Name, Description: p.Description, PriceText: views.IDR(p.PriceIDR),
-			ImageURL: v.StaticPrefix + "img/" + p.Image,
+			ImageURL: ProductImageURL(v.StaticPrefix, p.Image),
 		})
 	}
 	return render(c, status, views.CatalogPage(v))

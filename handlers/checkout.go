@@ -157,6 +157,7 @@ func (h *Handler) Checkout(c echo.Context) error {
 	res, err := h.pay.Start(h.ctx(c), req)
 	var declined *payment.DeclinedError
 	var busy *store.CartBusyError
+	var soldOut *store.SoldOutError
 	switch {
 	case errors.As(err, &busy):
 		// A payment for this cart is under way: paying again could charge
@@ -165,6 +166,8 @@ func (h *Handler) Checkout(c echo.Context) error {
 			return h.flashRedirect(c, payment.ReceiptPath(o), "A payment for this cart is already in progress. Its status is below; you do not need to pay again.")
 		}
 		return h.renderCheckout(c, http.StatusConflict, form, nil, "A payment for this cart is already in progress. Wait for it to finish before paying again.", lines)
+	case errors.As(err, &soldOut):
+		return h.renderCheckout(c, http.StatusConflict, form, nil, soldOut.Name+" is sold out. Remove it from your cart. No money was taken.", lines)
 	case errors.Is(err, payment.ErrSavedCardNotFound):
 		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, views.FieldErrors{"saved_card": "Choose one of your saved cards or a new card."}, "", lines)
 	case errors.Is(err, payment.ErrCheckoutKeyUsed):

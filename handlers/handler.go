@@ -68,6 +68,7 @@ type Handler struct {
 	log      *slog.Logger
 	modes    map[string]bool
 	limits   authLimits
+	admin    *Admin // the back office, mounted by MountAdmin
 }
 
 // New returns a Handler with explicit dependencies.

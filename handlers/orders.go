@@ -43,6 +43,9 @@ func (h *Handler) Receipt(c echo.Context) error {
 		v.StatusURL = route.ReceiptStatusPath(o.Invoice, c.QueryParam("k"))
 		v.CheckAgainURL = c.Request().URL.RequestURI()
 	}
+	if r.RefundedIDR > 0 {
+		v.CapturedText, v.RefundedText = views.IDR(r.CapturedIDR), views.IDR(r.RefundedIDR)
+	}
 	for _, l := range o.Lines {
 		v.Lines = append(v.Lines, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
 			UnitText: views.IDR(l.PriceIDR), LineTotalText: views.IDR(l.PriceIDR * int64(l.Quantity))})

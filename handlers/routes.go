@@ -25,7 +25,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLog)
-	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K", Skipper: isProductUpload}))
 	e.Use(h.securityHeaders)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// The two doors outsiders call carry no cookie and no token: the 3DS
@@ -84,6 +84,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	if h.cfg.SandboxMail {
 		h.sandboxMailRoutes(e)
 	}
+	h.adminRoutes(e)
 }
 
 // limit is a per-client-address rate limiter; perMinute <= 0 disables it.

@@ -179,7 +179,7 @@ func (s *Service) applyCharge(ctx context.Context, o store.Order, resp *doku.Cha
 			// the back office shows the ECI for a person to judge.
 			s.log.Warn("payment: charge without 3-D Secure liability shift", "invoice", o.Invoice, "eci", resp.Payment.ECI)
 		}
-		s.move(ctx, o, MovePaid, record{Reason: "charge SUCCESS", Fields: f})
+		s.move(ctx, o, authorizedMove(resp.Payment.AuthorizeID, resp.Payment.Type, &f), record{Reason: "charge SUCCESS " + resp.Payment.Type, Fields: f})
 		if resp.Card.Token != "" && o.SaveCard {
 			s.saveToken(ctx, o, resp.Card.Token, firstNonEmpty(resp.Card.Masked, o.CardMasked), firstNonEmpty(resp.Card.Brand, o.CardBrand), o.CardExpiry)
 		}

@@ -40,17 +40,28 @@ const (
 	StatusSuccess Status = "SUCCESS"
 	// StatusFailed: no money was taken, and none will be for this order.
 	StatusFailed Status = "FAILED"
+	// StatusAuthorized: an AUTHORIZE charge reserved the money; the owner
+	// captures it (→ SUCCESS) or voids it.
+	StatusAuthorized Status = "AUTHORIZED"
+	// StatusVoided: the authorisation was cancelled; nothing was taken.
+	StatusVoided Status = "VOIDED"
+	// StatusPartiallyRefunded: part of the captured money was given back.
+	StatusPartiallyRefunded Status = "PARTIALLY_REFUNDED"
+	// StatusRefunded: all of the captured money was given back.
+	StatusRefunded Status = "REFUNDED"
 )
 
 // Statuses lists every status, in the order an order meets them.
 var Statuses = []Status{
 	StatusCreated, StatusAwaiting3DS, StatusAwaitingPayment, StatusCharging,
 	StatusPending, StatusSuccess, StatusFailed,
+	StatusAuthorized, StatusVoided, StatusPartiallyRefunded, StatusRefunded,
 }
 
 // finalStatuses are those in which the payment's outcome is known: no
 // notification, status check or retry changes them.
-var finalStatuses = []Status{StatusSuccess, StatusFailed}
+// Only the merchant's money actions (merchantMoves) leave one.
+var finalStatuses = []Status{StatusSuccess, StatusFailed, StatusAuthorized, StatusVoided, StatusPartiallyRefunded, StatusRefunded}
 
 // Final reports whether the payment of an order in s has its outcome.
 func Final(s Status) bool { return slices.Contains(finalStatuses, s) }
@@ -80,7 +91,21 @@ const (
 	MoveAttemptDeclined Move = "attempt_declined" // a card was declined on DOKU Checkout; the link stays payable
 	MoveExpired         Move = "expired"          // the Checkout link expired unpaid
 	MoveNeverCharged    Move = "never_charged"    // DOKU never saw our charge, long after it was sent
+	MoveAuthorized      Move = "authorized"       // a verified answer says an AUTHORIZE charge reserved the money
+	// The merchant's money actions (payment/actions.go), each made once
+	// DOKU confirmed it.
+	MoveCaptured      Move = "captured"       // the authorisation was captured (in full or in part)
+	MoveVoided        Move = "voided"         // the authorisation was cancelled
+	MovePartRefunded  Move = "part_refunded"  // a refund left some of the captured money
+	MoveFullyRefunded Move = "fully_refunded" // refunds gave back all of the captured money
 )
+
+// merchantMoves are the money actions: the only moves that leave a final
+// status, because the payment's outcome is known and the merchant acts on it.
+var merchantMoves = []Move{MoveCaptured, MoveVoided, MovePartRefunded, MoveFullyRefunded}
+
+// MerchantMove reports whether m is a money action of the merchant's.
+func MerchantMove(m Move) bool { return slices.Contains(merchantMoves, m) }
 
 // Transition is one row of the table of moves.
 type Transition struct {
@@ -112,6 +137,13 @@ var Transitions = []Transition{
 	// the order at a decline would make us ignore the SUCCESS that can follow.
 	{MoveAttemptDeclined, ModeHosted, []Status{StatusAwaitingPayment}, StatusAwaitingPayment},
 	{MoveExpired, ModeHosted, []Status{StatusCreated, StatusAwaitingPayment}, StatusFailed},
+	// payment.type AUTHORIZE: the money is reserved, not taken.
+	{MoveAuthorized, ModeDirect, []Status{StatusCharging, StatusPending}, StatusAuthorized},
+	// The merchant's money actions, each once DOKU confirmed it.
+	{MoveCaptured, ModeDirect, []Status{StatusAuthorized}, StatusSuccess},
+	{MoveVoided, ModeDirect, []Status{StatusAuthorized}, StatusVoided},
+	{MovePartRefunded, "", []Status{StatusSuccess, StatusPartiallyRefunded}, StatusPartiallyRefunded},
+	{MoveFullyRefunded, "", []Status{StatusSuccess, StatusPartiallyRefunded}, StatusRefunded},
 }
 
 // ErrIllegalMove: a move that is not in Transitions for the order's mode.
@@ -133,15 +165,20 @@ type record struct {
 	store.Fields
 	Reason      string    // kept in the order's events
 	NextCheckAt time.Time // when to ask DOKU next; zero leaves it as it is
+	// Action is the money action this move settles, in the same write.
+	Action *store.ActionOutcome
 }
 
 // step is the store's conditional update for this row.
 func (t Transition) step(rec record) store.Step {
 	return store.Step{
 		From: t.From, To: t.To, Move: string(t.Move), Reason: rec.Reason, Fields: rec.Fields,
-		NextCheckAt: rec.NextCheckAt,
-		EndChecks:   Final(t.To),
-		EmptyCart:   t.To == StatusSuccess, // what was paid for leaves the cart
+		NextCheckAt:  rec.NextCheckAt,
+		EndChecks:    Final(t.To),
+		EmptyCart:    t.Move == MovePaid || t.Move == MoveAuthorized, // what was paid for leaves the cart
+		CaptureAll:   t.Move == MovePaid,                             // a sale takes its whole amount
+		ReleaseStock: t.To == StatusFailed || t.To == StatusVoided,   // nothing was sold: its stock goes back
+		Action:       rec.Action,
 	}
 }
 
@@ -169,8 +206,8 @@ func (s *Service) move(ctx context.Context, o store.Order, m Move, rec record) (
 		if s.cfg.OnFinal != nil {
 			s.cfg.OnFinal(ctx, o, t.To)
 		}
-	case !moved && Final(t.To):
-		if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) && cur.Status != t.To {
+	case !moved && Final(t.To) && !MerchantMove(m):
+		if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) && cur.Status != t.To && !MerchantMove(Move(cur.LastMove)) {
 			// Never moved, but a person must look: DOKU said two things.
 			s.log.Error("payment: final order contradicted", "invoice", o.Invoice, "order", cur.Status, "now", t.To, "reason", rec.Reason)
 		}
@@ -220,6 +257,10 @@ const (
 	TextGatewayUnavailable   = "gateway unavailable"
 	TextNotEnrolled          = "This card is not enrolled in 3-D Secure, which this store requires."
 	TextBankDeclined         = "Declined by the bank"
+	TextAuthorized           = "Your card is authorised. The shop takes the payment when your order is ready."
+	TextVoided               = "The authorisation was cancelled. No money was taken."
+	TextPartRefunded         = "Part of this payment was refunded to your card."
+	TextRefunded             = "This payment was refunded to your card."
 	textRefusedByGateway     = "Refused by the payment gateway (%s)"
 	textGatewayRefusedShown  = "The payment gateway refused this payment (%s)."
 	textResponseWithCodeShow = "%s (%s)"
@@ -266,6 +307,8 @@ type Receipt struct {
 	RetryURL string
 	// Refresh: the outcome is on its way; the page should look again by itself.
 	Refresh bool
+	// CapturedIDR and RefundedIDR: the money taken and given back.
+	CapturedIDR, RefundedIDR int64
 }
 
 // ShownStatus is the status code a shopper sees for s: every open status
@@ -288,7 +331,15 @@ func ReceiptFor(o store.Order) Receipt { return receiptFor(o, false) }
 func receiptFor(o store.Order, unpaid bool) Receipt {
 	switch o.Status {
 	case StatusSuccess:
-		return Receipt{Status: string(StatusSuccess), Message: TextPaid}
+		return Receipt{Status: string(StatusSuccess), Message: TextPaid, CapturedIDR: o.CapturedIDR, RefundedIDR: o.RefundedIDR}
+	case StatusAuthorized:
+		return Receipt{Status: string(o.Status), Message: TextAuthorized}
+	case StatusVoided:
+		return Receipt{Status: string(o.Status), Message: TextVoided}
+	case StatusPartiallyRefunded:
+		return Receipt{Status: string(o.Status), Message: TextPartRefunded, CapturedIDR: o.CapturedIDR, RefundedIDR: o.RefundedIDR}
+	case StatusRefunded:
+		return Receipt{Status: string(o.Status), Message: TextRefunded, CapturedIDR: o.CapturedIDR, RefundedIDR: o.RefundedIDR}
 	case StatusFailed:
 		r := Receipt{Status: string(StatusFailed), Message: TextFailed, RetryURL: route.CheckoutRetryPath(o.Invoice)}
 		if o.ResponseMessage != "" {

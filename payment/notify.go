@@ -72,6 +72,9 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		m = MoveExpired
 	case status == doku.StatusSuccess:
 		m = MovePaid
+		if cp := n.CardPayment; cp != nil && cp.AuthorizeID != "" && o.Mode == ModeDirect {
+			m = MoveAuthorized // an AUTHORIZE charge: reserved, not taken
+		}
 	case status == doku.StatusFailed:
 		m = MoveDeclined
 		if o.Mode == ModeHosted {
@@ -86,7 +89,7 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		return nil // still open: PENDING, REDIRECT, no transaction yet, …
 	}
 	if Final(o.Status) {
-		if t, _ := transitionFor(m, o.Mode); Final(t.To) && t.To != o.Status {
+		if t, _ := transitionFor(m, o.Mode); Final(t.To) && t.To != o.Status && !MerchantMove(Move(o.LastMove)) {
 			s.log.Error("payment: final order contradicted", "source", source, "invoice", o.Invoice, "order", o.Status, "doku", n.Transaction.Status)
 		}
 		return nil
@@ -103,6 +106,9 @@ func (s *Service) settle(ctx context.Context, o store.Order, n *doku.Notificatio
 		rec.ResponseCode, rec.ResponseMessage = cp.ResponseCode, outcomeText(n.Transaction.Status, cp.ResponseCode)
 		if m != MoveAttemptDeclined {
 			rec.CardMasked, rec.CardBrand, rec.ApprovalCode = cp.Masked, cp.Brand, cp.ApprovalCode
+		}
+		if m == MoveAuthorized {
+			rec.AuthorizeID = cp.AuthorizeID
 		}
 	}
 	moved, err := s.move(ctx, o, m, rec)

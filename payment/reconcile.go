@@ -40,7 +40,7 @@ func (s *Service) ReconcileOnce(ctx context.Context) int {
 	for _, o := range due {
 		s.check(ctx, o)
 	}
-	return len(due)
+	return len(due) + s.ReconcileActions(ctx)
 }
 
 // check asks DOKU for one order's status and settles it or schedules the next

@@ -56,10 +56,67 @@ func SandboxMailHTMLPath(id int64) string {
 	return SandboxMailPath(id) + "/html"
 }
 
+// The back office (see handlers/admin*.go). Every path starts with
+// AdminPrefix, which a shopper's session never opens.
+const (
+	AdminPrefix       = "/admin/"
+	AdminDashboard    = "/admin/"
+	AdminLogin        = "/admin/login"
+	AdminLogout       = "/admin/logout"
+	AdminSetup        = "/admin/setup"
+	AdminProducts     = "/admin/products"
+	AdminProductNew   = "/admin/products/new"
+	AdminProduct      = "/admin/products/:id"
+	AdminOrders       = "/admin/orders"
+	AdminOrdersCSV    = "/admin/orders.csv"
+	AdminOrder        = "/admin/orders/:invoice"
+	AdminOrderCapture = "/admin/orders/:invoice/capture"
+	AdminOrderVoid    = "/admin/orders/:invoice/void"
+	AdminOrderRefund  = "/admin/orders/:invoice/refund"
+	AdminOrderCheck   = "/admin/orders/:invoice/check"
+	AdminSettings     = "/admin/settings"
+	AdminStaff        = "/admin/staff"
+	AdminStaffMember  = "/admin/staff/:id"
+	ProductImage      = "/images/:name"
+	ProductImageRoot  = "/images/"
+)
+
+// AdminPatterns lists the back office's patterns (part of Patterns).
+func AdminPatterns() []string {
+	return []string{AdminDashboard, AdminLogin, AdminLogout, AdminSetup, AdminStaff, AdminStaffMember,
+		AdminOrders, AdminOrdersCSV, AdminOrder, AdminOrderCapture, AdminOrderVoid, AdminOrderRefund, AdminOrderCheck,
+		AdminProducts, AdminProductNew, AdminProduct, ProductImage, AdminSettings}
+}
+
+// AdminOrderPath is an order's page in the back office; action, when not
+// empty, is one of its actions ("capture", "void", "refund", "check").
+func AdminOrderPath(invoice, action string) string {
+	p := AdminOrders + "/" + url.PathEscape(invoice)
+	if action != "" {
+		p += "/" + action
+	}
+	return p
+}
+
+// AdminProductPath is a product's edit page in the back office.
+func AdminProductPath(id int64) string {
+	return AdminProducts + "/" + strconv.FormatInt(id, 10)
+}
+
+// AdminStaffMemberPath is where a staff account is changed.
+func AdminStaffMemberPath(id int64) string {
+	return AdminStaff + "/" + strconv.FormatInt(id, 10)
+}
+
+// ProductImagePath is where a product's uploaded image is served.
+func ProductImagePath(name string) string {
+	return ProductImageRoot + url.PathEscape(name)
+}
+
 // Patterns lists every pattern above that the router registers.
 func Patterns() []string {
-	return []string{Health, Static, Catalog, Cart, CartItems, CartItem, Checkout, ThreeDSPassed, ThreeDSFailed,
-		Notification, Receipt, ReceiptStatus, Orders, Cards, CardDelete, Register, Login, Logout}
+	return append([]string{Health, Static, Catalog, Cart, CartItems, CartItem, Checkout, ThreeDSPassed, ThreeDSFailed,
+		Notification, Receipt, ReceiptStatus, Orders, Cards, CardDelete, Register, Login, Logout}, AdminPatterns()...)
 }
 
 // CartItemPath is where a cart line's quantity is changed.

@@ -35,9 +35,17 @@ type refundOut struct {
 	Remaining     int64  `json:"remaining"`
 }
 
+// Refusal reasons of the refund endpoint (OUR CHOICE, doku-api.md §7).
+const (
+	reasonVoidWhole = "must be the whole authorized amount to void an authorization not captured"
+	reasonVoided    = "was voided: nothing is left to refund"
+)
+
 // refund is POST /cancellation/credit-card/refund: partial and repeated
-// refunds up to the charged (or captured) amount. The transaction reads
-// REFUNDED once nothing is left.
+// refunds up to the charged (or captured) amount. On an AUTHORIZE charge not
+// yet captured it is a void (DOKU's one endpoint does both): of the whole
+// amount only, after which nothing can be captured or refunded. The
+// transaction reads REFUNDED once nothing is left, and that is notified.
 func (s *Server) refund(req *apiRequest) apiResponse {
 	var in refundRequest
 	if e := decodeObject(req, &in); e != nil {
@@ -50,29 +58,48 @@ func (s *Server) refund(req *apiRequest) apiResponse {
 	if v.resp != nil {
 		return *v.resp
 	}
+	resp, changed := s.applyRefund(req, in)
+	if changed != nil {
+		s.notify(changed)
+	}
+	return resp
+}
+
+// applyRefund checks and books a refund or void under s.mu; changed is the
+// transaction when its status changed (to be notified).
+func (s *Server) applyRefund(req *apiRequest, in refundRequest) (apiResponse, *transaction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx := s.st.txByRequestID[in.Payment.OriginalRequestID]
 	if tx == nil {
-		return errorResponse(http.StatusNotFound, codeTransactionMissing, msgOriginalNotFound)
+		return errorResponse(http.StatusNotFound, codeTransactionMissing, msgOriginalNotFound), nil
 	}
 	if tx.invoice != in.Order.InvoiceNumber {
-		return fieldError("order.invoice_number", reasonRefundInvoice)
+		return fieldError("order.invoice_number", reasonRefundInvoice), nil
+	}
+	uncaptured := tx.paymentType == paymentAuthorize && tx.captured == 0
+	if uncaptured && tx.status == statusRefunded {
+		return fieldError("payment.original_request_id", reasonVoided), nil
 	}
 	if tx.status != statusSuccess && tx.status != statusRefunded {
-		return fieldError("payment.original_request_id", reasonNotRefundable)
+		return fieldError("payment.original_request_id", reasonNotRefundable), nil
 	}
 	limit := tx.amount
 	if tx.captured > 0 {
 		limit = tx.captured
 	}
+	if uncaptured && in.Refund.Amount != tx.amount {
+		return fieldError("refund.amount", reasonVoidWhole), nil
+	}
 	if tx.refunded+in.Refund.Amount > limit {
-		return fieldError("refund.amount", reasonRefundAmount)
+		return fieldError("refund.amount", reasonRefundAmount), nil
 	}
 	tx.refunded += in.Refund.Amount
 	tx.updated = s.now()
+	var changed *transaction
 	if tx.refunded == limit {
 		tx.status = statusRefunded
+		changed = tx
 	}
 	return jsonResponse(http.StatusOK, refundResponse{
 		Order: orderOut{InvoiceNumber: tx.invoice, Amount: tx.amount},
@@ -89,5 +116,5 @@ func (s *Server) refund(req *apiRequest) apiResponse {
 			TotalRefunded: tx.refunded,
 			Remaining:     limit - tx.refunded,
 		},
-	})
+	}), changed
 }

@@ -66,6 +66,9 @@ type Order struct {
 	UpdatedAt        time.Time
 	NextCheckAt      time.Time // zero when no check is due
 	CheckAttempts    int
+	AuthorizeID      string // an AUTHORIZE charge's id, for its capture
+	CapturedIDR      int64  // money taken: a sale's amount once paid, or what captures took
+	RefundedIDR      int64  // money given back by refunds
 	Lines            []OrderLine
 }
 
@@ -103,6 +106,9 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 		if err := s.claimCart(ctx, tx, o.CartID, claim, now); err != nil {
 			return err
 		}
+	}
+	if err := s.holdStock(ctx, tx, o.Lines); err != nil {
+		return err
 	}
 	res, err := s.txExec(ctx, tx, sqlInsertOrder,
 		o.Invoice, o.Ref, o.ReceiptKey, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
@@ -191,6 +197,7 @@ type Fields struct {
 	ECI              string
 	ResponseCode     string
 	ResponseMessage  string
+	AuthorizeID      string
 }
 
 // Step is one conditional change of an order's status, as package payment
@@ -207,6 +214,13 @@ type Step struct {
 	EndChecks bool
 	// EmptyCart empties the order's cart in the same transaction.
 	EmptyCart bool
+	// CaptureAll records the whole amount as captured (a sale is paid).
+	CaptureAll bool
+	// ReleaseStock gives the order's lines back to stock (it ended unpaid).
+	ReleaseStock bool
+	// Action, when set, settles that money action in the same transaction
+	// (see payment_actions.go); the step is void if it is not PENDING.
+	Action *ActionOutcome
 }
 
 // Transition applies st to order id only if its current state is one of
@@ -265,6 +279,9 @@ func (s *Store) step(ctx context.Context, tx *sql.Tx, id int64, prev Status, car
 	}
 	if _, err := s.txExec(ctx, tx, sqlInsertEvent, id, prev, st.To, st.Reason, now.UnixMilli()); err != nil {
 		return false, fmt.Errorf("store: order event: %w", err)
+	}
+	if ok, err := s.stepExtras(ctx, tx, id, st, now); err != nil || !ok {
+		return false, err
 	}
 	if st.EmptyCart && cartID != "" {
 		if _, err := s.txExec(ctx, tx, sqlEmptyCart, cartID); err != nil {
@@ -340,7 +357,7 @@ func (s *Store) order(ctx context.Context, where string, arg any) (Order, error)
 const orderColumns = `id, invoice, ref, receipt_key, COALESCE(checkout_key, ''), COALESCE(customer_id, 0), cart_id, mode, status, last_move,
 	amount_idr, name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
 	threeds_request_id, auth_id, auth_url, charge_request_id, payment_url, payment_expires_at, approval_code, eci, response_code,
-	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts`
+	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts, authorize_id, captured_idr, refunded_idr`
 
 func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order, error) {
 	rows, err := s.query(ctx, `SELECT `+orderColumns+` FROM orders `+where, args...)
@@ -356,7 +373,7 @@ func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order,
 			&o.AmountIDR, &o.Name, &o.Email, &o.Phone, &o.Address, &o.Country, &o.CardMasked, &o.CardBrand,
 			&o.CardExpiry, &o.CardToken, &o.SaveCard, &o.ThreeDSRequestID, &o.AuthID, &o.AuthURL,
 			&o.ChargeRequestID, &o.PaymentURL, &expires, &o.ApprovalCode, &o.ECI, &o.ResponseCode, &o.ResponseMessage,
-			&created, &updated, &next, &o.CheckAttempts); err != nil {
+			&created, &updated, &next, &o.CheckAttempts, &o.AuthorizeID, &o.CapturedIDR, &o.RefundedIDR); err != nil {
 			return nil, fmt.Errorf("store: scan order: %w", err)
 		}
 		o.CreatedAt, o.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)

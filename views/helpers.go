@@ -43,8 +43,10 @@ func statusClass(status string) string {
 		return "badge badge-success"
 	case "FAILED":
 		return "badge badge-failed"
-	case "PENDING":
+	case "PENDING", "AUTHORIZED", "PARTIALLY_REFUNDED":
 		return "badge badge-pending"
+	case "REFUNDED", "VOIDED":
+		return "badge badge-failed"
 	}
 	return "badge"
 }

@@ -150,6 +150,9 @@ type ReceiptView struct {
 	// Where the order goes, and how to reach the shop (views/receipt.templ).
 	Delivery DeliveryAddress
 	Store    StoreContact
+	// CapturedText and RefundedText, when set, show what was taken and
+	// given back (data-testid captured-total, refunded-total).
+	CapturedText, RefundedText string
 }
 
 // DeliveryAddress is where an order is delivered.

@@ -350,8 +350,8 @@ func TestReceiptPage(t *testing.T) {
 			}
 			doc := render(t, ReceiptPage(v))
 			s := doc.Find(`[data-testid="order-status"]`)
-			if s.Length() != 1 || s.Text() != status {
-				t.Errorf("order-status: got %d with text %q, want 1 with %q", s.Length(), s.Text(), status)
+			if s.Length() != 1 || s.Text() != status || s.AttrOr("data-status", "") != status {
+				t.Errorf("order-status: got %d with text %q, data-status %q; want 1 with %q", s.Length(), s.Text(), s.AttrOr("data-status", ""), status)
 			}
 			for sel, want := range map[string]string{
 				`[data-testid="invoice-number"]`: v.Invoice,

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"doku-checkout/app"
+	"doku-checkout/staff"
+	"doku-checkout/store"
+)
+
+// runAdmin is `doku-checkout admin create --email E [--role owner|staff]`:
+// it adds a back-office account to DB_PATH. The password is read from the
+// terminal without echo, or from the first line of stdin when it is not a
+// terminal (scripts, tests). There is no default password.
+func runAdmin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, out io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: doku-checkout admin create --email E [--role owner|staff]")
+	}
+	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
+	fs.SetOutput(out)
+	email := fs.String("email", "", "the account's email address")
+	role := fs.String("role", store.RoleOwner, "owner or staff")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("admin create: --email is required")
+	}
+	cfg, err := app.LoadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	password, err := readPassword(stdin, out)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := staff.Create(ctx, st, *email, password, *role)
+	if err != nil {
+		return fmt.Errorf("admin create: %w", err)
+	}
+	fmt.Fprintf(out, "Created %s account %s. Log in at %s/admin/login\n", a.Role, a.Email, cfg.PublicURL)
+	return nil
+}
+
+// readPassword reads the password twice from a terminal, or once from a pipe.
+func readPassword(stdin io.Reader, out io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(out, "Password: ")
+		p1, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(out)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		fmt.Fprint(out, "Again: ")
+		p2, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(out)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if string(p1) != string(p2) {
+			return "", errors.New("the passwords differ")
+		}
+		return string(p1), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// OrderFilter selects orders for the back office's list and export.
+type OrderFilter struct {
+	Status   Status    // "" for every status
+	From, To time.Time // created in [From, To); zero for no bound
+	Q        string    // an invoice, an email, or part of a name
+	BeforeID int64     // keyset: orders older than this id; 0 from the newest
+	Limit    int       // 0 for no limit (the export)
+}
+
+// where is the filter as SQL conditions and their arguments.
+func (f OrderFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		conds, args = append(conds, "status = ?"), append(args, f.Status)
+	}
+	if !f.From.IsZero() {
+		conds, args = append(conds, "created_at >= ?"), append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "created_at < ?"), append(args, f.To.UnixMilli())
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
+		conds = append(conds, `(invoice = ? OR email = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\')`)
+		args = append(args, strings.ToUpper(q), q, like)
+	}
+	if f.BeforeID > 0 {
+		conds, args = append(conds, "id < ?"), append(args, f.BeforeID)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return "WHERE " + strings.Join(conds, " AND "), args
+}
+
+// AdminOrders lists orders matching f, newest first, without lines. The
+// next page is f with BeforeID set to the last order's id.
+func (s *Store) AdminOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
+	where, args := f.where()
+	q := where + " ORDER BY id DESC"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	return s.orders(ctx, q, args...)
+}
+
+// EachAdminOrder calls fn for every order matching f, newest first, in
+// pages, so an export of any size holds one page in memory.
+func (s *Store) EachAdminOrder(ctx context.Context, f OrderFilter, fn func(Order) error) error {
+	f.Limit = 1000
+	for {
+		page, err := s.AdminOrders(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, o := range page {
+			if err := fn(o); err != nil {
+				return err
+			}
+		}
+		if len(page) < f.Limit {
+			return nil
+		}
+		f.BeforeID = page[len(page)-1].ID
+	}
+}
+
+// Takings are the money taken by orders created in a period.
+type Takings struct {
+	Count    int
+	TotalIDR int64 // captured, less refunded
+}
+
+// TakingsSince sums the orders created since t that took money.
+func (s *Store) TakingsSince(ctx context.Context, t time.Time) (Takings, error) {
+	var out Takings
+	if err := s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(captured_idr - refunded_idr), 0) FROM orders
+		WHERE created_at >= ? AND captured_idr > 0`, t.UnixMilli()).Scan(&out.Count, &out.TotalIDR); err != nil {
+		return out, fmt.Errorf("store: takings: %w", err)
+	}
+	return out, nil
+}
+
+// OrdersNeedingAttention lists, newest first, the orders in one of
+// statuses and those with a money action still PENDING.
+func (s *Store) OrdersNeedingAttention(ctx context.Context, statuses []Status, limit int) ([]Order, error) {
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(statuses)), ", ")
+	args := make([]any, 0, len(statuses)+1)
+	for _, st := range statuses {
+		args = append(args, st)
+	}
+	args = append(args, limit)
+	return s.orders(ctx, `WHERE status IN (`+ph+`) OR id IN (SELECT order_id FROM payment_actions WHERE status = 'PENDING')
+		ORDER BY id DESC LIMIT ?`, args...)
+}
