@@ -34,8 +34,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		switch args[0] {
 		case "sandbox":
 			return runSandbox(ctx, getenv, logOut)
-		case "bench-baseline": // hidden: the bench's yardstick (baseline.go)
-			return runBaseline(ctx, getenv)
 		default:
 			return fmt.Errorf("unknown command %q (commands: sandbox)", args[0])
 		}

@@ -160,6 +160,9 @@ func latestOrder(t *testing.T, dbPath string) (invoice, status string) {
 // again on the same database, its reconciler finds the order CHARGING and
 // settles it from DOKU's status: SUCCESS, with the one charge DOKU made.
 func TestKilledMidChargeIsRepairedOnRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary: make test runs it, make check (-short) leaves it out")
+	}
 	t0 := time.Now()
 	bin := buildBinary(t)
 	t.Logf("built in %s", time.Since(t0))

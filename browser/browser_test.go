@@ -292,6 +292,9 @@ func (b *browser) problems() []string {
 // A guest buys one product with the success card, passes 3-D Secure with the
 // OTP and lands on a SUCCESS receipt; the sandbox charged exactly once.
 func TestGuestCheckoutInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives a real Chromium: make test runs it, make check (-short) leaves it out")
+	}
 	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
