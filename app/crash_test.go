@@ -59,8 +59,9 @@ func freeAddr(t *testing.T) string {
 
 // process is a started binary, its output going to a log file.
 type process struct {
-	cmd  *exec.Cmd
-	done chan error
+	cmd     *exec.Cmd
+	done    chan error
+	logPath string
 }
 
 func startProcess(t *testing.T, bin, logPath string, env map[string]string, args ...string) *process {
@@ -78,7 +79,7 @@ func startProcess(t *testing.T, bin, logPath string, env map[string]string, args
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, done: make(chan error, 1)}
+	p := &process{cmd: cmd, done: make(chan error, 1), logPath: logPath}
 	go func() {
 		p.done <- cmd.Wait()
 		logFile.Close()
@@ -111,7 +112,9 @@ func waitUp(t *testing.T, url string, p *process) {
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-p.done:
-			t.Fatalf("%s: the process exited: %v", url, err)
+			p.done <- err // for stop, in the cleanup
+			out, _ := os.ReadFile(p.logPath)
+			t.Fatalf("%s: the process exited: %v\n%s", url, err, out)
 		default:
 		}
 		if resp, err := http.Get(url); err == nil {
