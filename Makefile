@@ -23,7 +23,7 @@ define fuzz
 	done
 endef
 
-.PHONY: help build generate run lint test fuzz bench bench-micro
+.PHONY: help build generate run lint check test fuzz bench bench-micro
 
 help: ## list the targets
 	@echo "Targets:"
@@ -42,7 +42,12 @@ lint: ## gofmt check and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	go vet ./...
 
-test: ## generated code check, gofmt, build, vet, race tests (browser walk too), short fuzzing
+check: ## fast loop while developing: vet, then the tests without race detector, browser or slow end-to-end runs (-short)
+	go vet ./...
+	go test -short ./...
+
+test: ## everything: installs what it needs (scripts/test-deps), generated code, gofmt, build, vet, race tests, browser walk, short fuzzing
+	scripts/test-deps
 	go tool templ generate
 	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make test compares generated code with git: run it in a git checkout"; exit 1; }
 	@diff=$$(git status --porcelain -- '*_templ.go'); if [ -n "$$diff" ]; then \

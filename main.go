@@ -37,8 +37,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 			return runSandbox(ctx, getenv, logOut)
 		case "admin":
 			return runAdmin(ctx, args[1:], getenv, os.Stdin, os.Stdout)
-		case "bench-baseline": // hidden: the bench's yardstick (baseline.go)
-			return runBaseline(ctx, getenv)
 		default:
 			return fmt.Errorf("unknown command %q (commands: sandbox, admin)", args[0])
 		}

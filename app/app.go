@@ -47,7 +47,11 @@ type App struct {
 
 // New opens the database, starts the embedded sandbox when no DOKU_BASE_URL
 // is configured, and builds the router. Close releases it all.
-func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
+func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*App, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	a := &App{Config: cfg, Log: NewLogger(logOut, cfg.LogLevel)}
 	st, err := store.Open(ctx, cfg.DBPath)
 	if err != nil {
@@ -65,7 +69,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return nil, err
 	}
 	a.DokuURL = cfg.DokuBaseURL
-	if a.DokuURL == "" {
+	if a.DokuURL == "" && o.gateway == nil {
 		if err := a.startSandbox(); err != nil {
 			a.Close()
 			return nil, err
@@ -76,7 +80,11 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return nil, err
 	}
 	client := doku.New(doku.Config{BaseURL: a.DokuURL, ClientID: cfg.ClientID, SecretKey: cfg.SecretKey, Timeout: cfg.DokuTimeout})
-	a.Pay = payment.New(st, client, payment.Config{
+	var gw payment.Gateway = client
+	if o.gateway != nil {
+		gw = o.gateway
+	}
+	a.Pay = payment.New(st, gw, payment.Config{
 		PublicURL: cfg.PublicURL, ReconcileAfter: cfg.ReconcileAfter, CallTimeout: cfg.DokuTimeout + 5*time.Second,
 		ChargeWait:  cfg.ChargeWait,
 		PaymentType: cfg.PaymentType,

@@ -1,8 +1,7 @@
-package app
+package app_test
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -15,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"doku-checkout/app"
+	"doku-checkout/app/apptest"
 )
 
 // buildBinary builds the real doku-checkout binary (with -race when this
@@ -57,8 +59,9 @@ func freeAddr(t *testing.T) string {
 
 // process is a started binary, its output going to a log file.
 type process struct {
-	cmd  *exec.Cmd
-	done chan error
+	cmd     *exec.Cmd
+	done    chan error
+	logPath string
 }
 
 func startProcess(t *testing.T, bin, logPath string, env map[string]string, args ...string) *process {
@@ -76,7 +79,7 @@ func startProcess(t *testing.T, bin, logPath string, env map[string]string, args
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, done: make(chan error, 1)}
+	p := &process{cmd: cmd, done: make(chan error, 1), logPath: logPath}
 	go func() {
 		p.done <- cmd.Wait()
 		logFile.Close()
@@ -109,7 +112,9 @@ func waitUp(t *testing.T, url string, p *process) {
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-p.done:
-			t.Fatalf("%s: the process exited: %v", url, err)
+			p.done <- err // for stop, in the cleanup
+			out, _ := os.ReadFile(p.logPath)
+			t.Fatalf("%s: the process exited: %v\n%s", url, err, out)
 		default:
 		}
 		if resp, err := http.Get(url); err == nil {
@@ -145,7 +150,7 @@ func sandboxCharges(t *testing.T, base string) (total int, byInvoice map[string]
 // file, read-only, beside the running (or dead) app.
 func latestOrder(t *testing.T, dbPath string) (invoice, status string) {
 	t.Helper()
-	db, err := openRO(dbPath)
+	db, err := apptest.OpenRO(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,10 +165,13 @@ func latestOrder(t *testing.T, dbPath string) (invoice, status string) {
 // again on the same database, its reconciler finds the order CHARGING and
 // settles it from DOKU's status: SUCCESS, with the one charge DOKU made.
 func TestKilledMidChargeIsRepairedOnRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary: make test runs it, make check (-short) leaves it out")
+	}
 	t0 := time.Now()
 	bin := buildBinary(t)
 	t.Logf("built in %s", time.Since(t0))
-	dir := artifactDir(t)
+	dir := apptest.ArtifactDir(t)
 	sbAddr, appAddr := freeAddr(t), freeAddr(t)
 	sbURL, appURL := "http://"+sbAddr, "http://"+appAddr
 	dbPath := filepath.Join(dir, "shop.db")
@@ -174,21 +182,21 @@ func TestKilledMidChargeIsRepairedOnRestart(t *testing.T) {
 	waitUp(t, sbURL+"/_sandbox/stats", sb)
 	appEnv := map[string]string{
 		"ADDR": appAddr, "PUBLIC_URL": appURL, "DB_PATH": dbPath, "DOKU_BASE_URL": sbURL,
-		"DOKU_CLIENT_ID": SandboxClientID, "DOKU_SECRET_KEY": SandboxSecretKey, "PAYMENT_MODE": "direct",
+		"DOKU_CLIENT_ID": app.SandboxClientID, "DOKU_SECRET_KEY": app.SandboxSecretKey, "PAYMENT_MODE": "direct",
 		"RECONCILE_AFTER": "500ms", "LOGIN_RATE": "0", "CHECKOUT_RATE": "0", "LOG_LEVEL": "debug",
 	}
 	first := startProcess(t, bin, filepath.Join(dir, "app-1.log"), appEnv)
 	waitUp(t, appURL+"/healthz", first)
 
-	ta := &testApp{URL: appURL, DB: dbPath, Dir: dir}
-	ta.keys = keysFromDB(t, dbPath)
-	s := newShopper(t, ta)
-	s.addToCart("2", "1")
-	s.checkout(card("4000000000000341", "737"))
-	otp := s.formRequest("form", map[string][]string{"otp": {"123456"}})
+	ta := &apptest.App{URL: appURL, DB: dbPath, Dir: dir}
+	ta.Keys = apptest.KeysFromDB(t, dbPath)
+	s := apptest.NewShopper(t, ta)
+	s.AddToCart("2", "1")
+	s.Checkout(apptest.Card("4000000000000341", "737"))
+	otp := s.FormRequest("form", map[string][]string{"otp": {"123456"}})
 	answered := make(chan error, 1)
 	go func() { // the app now charges, waiting on the slow sandbox
-		resp, err := s.c.Do(otp)
+		resp, err := s.Client.Do(otp)
 		if err == nil {
 			resp.Body.Close()
 			err = fmt.Errorf("answered %d", resp.StatusCode)
@@ -245,7 +253,7 @@ func TestKilledMidChargeIsRepairedOnRestart(t *testing.T) {
 	if by[invoice] != 1 || total != 1 {
 		t.Errorf("sandbox charges: %d for %s, %d in all; want 1 and 1", by[invoice], invoice, total)
 	}
-	db, err := openRO(dbPath)
+	db, err := apptest.OpenRO(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,8 +278,8 @@ func TestKilledMidChargeIsRepairedOnRestart(t *testing.T) {
 		t.Errorf("order path %s (last: %q), want CREATED→AWAITING_3DS→CHARGING→SUCCESS by status check", path, lastReason)
 	}
 	// The shopper's session survived the restart and shows the receipt.
-	s.get("/orders/" + invoice)
-	if got := s.text("order-status"); got != "SUCCESS" {
+	s.Get("/orders/" + invoice)
+	if got := s.Text("order-status"); got != "SUCCESS" {
 		t.Errorf("receipt after the restart: %q, want SUCCESS", got)
 	}
 	second.stop()
@@ -281,27 +289,4 @@ func TestKilledMidChargeIsRepairedOnRestart(t *testing.T) {
 			t.Errorf("%s reports a data race", name)
 		}
 	}
-}
-
-// keysFromDB reads the session keys the app generated and kept.
-func keysFromDB(t *testing.T, dbPath string) [][]byte {
-	t.Helper()
-	db, err := openRO(dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var v string
-	if err := db.QueryRow(`SELECT value FROM settings WHERE key = 'session_keys'`).Scan(&v); err != nil {
-		t.Fatalf("session keys: %v", err)
-	}
-	var out [][]byte
-	for _, k := range strings.Split(v, ",") {
-		raw, err := hex.DecodeString(strings.TrimSpace(k))
-		if err != nil || len(raw) != 64 {
-			t.Fatalf("session key: %v", err)
-		}
-		out = append(out, raw[:32], raw[32:])
-	}
-	return out
 }

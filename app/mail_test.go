@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"context"
@@ -10,33 +10,35 @@ import (
 	"testing"
 	"time"
 
+	"doku-checkout/app/apptest"
+
 	"doku-checkout/mail"
 	"doku-checkout/mail/mailtest"
 	"doku-checkout/store"
 )
 
 // payOnce pays with the test card and returns the receipt's invoice.
-func payOnce(t *testing.T, app *testApp) string {
+func payOnce(t *testing.T, app *apptest.App) string {
 	t.Helper()
 	_, invoice := payAs(t, app)
 	return invoice
 }
 
 // payAs is payOnce that also returns the shopper who paid.
-func payAs(t *testing.T, app *testApp) (*shopper, string) {
+func payAs(t *testing.T, app *apptest.App) (*apptest.Shopper, string) {
 	t.Helper()
-	s := newShopper(t, app)
-	s.addToCart("1", "2")
-	s.pay(card("4111111111111111", "123"), "123456")
-	s.waitStatus("SUCCESS", 10*time.Second)
-	return s, s.text("invoice-number")
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("1", "2")
+	s.Pay(apptest.Card("4111111111111111", "123"), "123456")
+	s.WaitStatus("SUCCESS", 10*time.Second)
+	return s, s.Text("invoice-number")
 }
 
 func TestPaidOrderPutsOneReceiptInTheMailbox(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.Options{})
-	app := startApp(t, map[string]string{"SMTP_URL": "smtp://" + srv.Addr, "STORE_NAME": "Toko Uji", "STORE_EMAIL": "halo@toko-uji.example"})
+	app := apptest.Start(t, apptest.Env(map[string]string{"SMTP_URL": "smtp://" + srv.Addr, "STORE_NAME": "Toko Uji", "STORE_EMAIL": "halo@toko-uji.example"}))
 	invoice := payOnce(t, app)
-	o := app.order(t, invoice)
+	o := app.Order(t, invoice)
 	got := srv.Wait(t, 1, 10*time.Second)
 	// Delivered and recorded: nothing is left to send it again.
 	waitMailStatus(t, app, o.ID, store.MailSent)
@@ -59,10 +61,10 @@ func TestPaidOrderPutsOneReceiptInTheMailbox(t *testing.T) {
 	if link == "" {
 		t.Fatalf("no receipt link under %s in the text:\n%s", app.URL, p.Text)
 	}
-	other := newShopper(t, app)
-	other.get(strings.TrimPrefix(link, app.URL))
-	if other.resp.StatusCode != http.StatusOK || other.text("invoice-number") != invoice {
-		t.Errorf("the mailed link %s: %d, invoice %q; want the receipt", link, other.resp.StatusCode, other.text("invoice-number"))
+	other := apptest.NewShopper(t, app)
+	other.Get(strings.TrimPrefix(link, app.URL))
+	if other.Resp.StatusCode != http.StatusOK || other.Text("invoice-number") != invoice {
+		t.Errorf("the mailed link %s: %d, invoice %q; want the receipt", link, other.Resp.StatusCode, other.Text("invoice-number"))
 	}
 }
 
@@ -73,9 +75,9 @@ func TestMailServerDownDelaysNothingAndTheReceiptArrivesOnceItIsBack(t *testing.
 	}
 	addr := ln.Addr().String()
 	ln.Close() // the mail server is down
-	app := startApp(t, map[string]string{"SMTP_URL": "smtp://" + addr, "MAIL_RETRY_AFTER": "50ms"})
+	app := apptest.Start(t, apptest.Env(map[string]string{"SMTP_URL": "smtp://" + addr, "MAIL_RETRY_AFTER": "50ms"}))
 	invoice := payOnce(t, app) // the payment succeeds with no mail server
-	o := app.order(t, invoice)
+	o := app.Order(t, invoice)
 	for m := waitMailStatus(t, app, o.ID, store.MailPending); m.Attempts < 2; m = waitMailStatus(t, app, o.ID, store.MailPending) {
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -91,7 +93,7 @@ func TestMailServerDownDelaysNothingAndTheReceiptArrivesOnceItIsBack(t *testing.
 }
 
 // waitMailStatus waits until the order's one mail is in status and returns it.
-func waitMailStatus(t *testing.T, app *testApp, orderID int64, status string) store.OutboxMail {
+func waitMailStatus(t *testing.T, app *apptest.App, orderID int64, status string) store.OutboxMail {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -113,84 +115,84 @@ func waitMailStatus(t *testing.T, app *testApp, orderID int64, status string) st
 }
 
 func TestSandboxOutboxPageShowsTheReceiptWithNoMailServer(t *testing.T) {
-	app := startApp(t, nil) // embedded sandbox, no SMTP_URL
+	app := apptest.Start(t) // embedded sandbox, no SMTP_URL
 	invoice := payOnce(t, app)
-	o := app.order(t, invoice)
+	o := app.Order(t, invoice)
 	waitMailStatus(t, app, o.ID, store.MailPending)
 
-	s := newShopper(t, app)
-	s.get("/")
-	if s.doc.Find(`[data-testid="sandbox-outbox"]`).AttrOr("href", "") != "/_sandbox/mail" {
+	s := apptest.NewShopper(t, app)
+	s.Get("/")
+	if s.Doc.Find(`[data-testid="sandbox-outbox"]`).AttrOr("href", "") != "/_sandbox/mail" {
 		t.Errorf("the sandbox banner does not link to the outbox")
 	}
-	s.get("/_sandbox/mail")
-	if s.resp.StatusCode != http.StatusOK || s.count("outbox-mail") != 1 || !strings.Contains(s.text("outbox-subject"), invoice) {
-		t.Fatalf("outbox page: %d, %d mails, subject %q; want the receipt of %s", s.resp.StatusCode, s.count("outbox-mail"), s.text("outbox-subject"), invoice)
+	s.Get("/_sandbox/mail")
+	if s.Resp.StatusCode != http.StatusOK || s.Count("outbox-mail") != 1 || !strings.Contains(s.Text("outbox-subject"), invoice) {
+		t.Fatalf("outbox page: %d, %d mails, subject %q; want the receipt of %s", s.Resp.StatusCode, s.Count("outbox-mail"), s.Text("outbox-subject"), invoice)
 	}
-	href, _ := s.doc.Find(`[data-testid="outbox-subject"]`).Attr("href")
-	s.get(href)
-	if !strings.Contains(s.text("mail-text"), invoice) || !strings.Contains(s.text("mail-text"), "Rp ") {
-		t.Errorf("mail page text: %q", s.text("mail-text"))
+	href, _ := s.Doc.Find(`[data-testid="outbox-subject"]`).Attr("href")
+	s.Get(href)
+	if !strings.Contains(s.Text("mail-text"), invoice) || !strings.Contains(s.Text("mail-text"), "Rp ") {
+		t.Errorf("mail page text: %q", s.Text("mail-text"))
 	}
-	frame, _ := s.doc.Find(`[data-testid="mail-html"]`).Attr("src")
-	sandboxAttr, hasSandbox := s.doc.Find(`[data-testid="mail-html"]`).Attr("sandbox")
+	frame, _ := s.Doc.Find(`[data-testid="mail-html"]`).Attr("src")
+	sandboxAttr, hasSandbox := s.Doc.Find(`[data-testid="mail-html"]`).Attr("sandbox")
 	if !hasSandbox || sandboxAttr != "" {
 		t.Errorf("the HTML frame is not sandboxed: sandbox=%q (present %v)", sandboxAttr, hasSandbox)
 	}
-	s.get(frame)
-	csp := s.resp.Header.Get("Content-Security-Policy")
-	if s.resp.StatusCode != http.StatusOK || !strings.Contains(s.body, invoice) || !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") {
-		t.Errorf("mail HTML: %d, CSP %q", s.resp.StatusCode, csp)
+	s.Get(frame)
+	csp := s.Resp.Header.Get("Content-Security-Policy")
+	if s.Resp.StatusCode != http.StatusOK || !strings.Contains(s.Body, invoice) || !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("mail HTML: %d, CSP %q", s.Resp.StatusCode, csp)
 	}
-	s.get("/_sandbox/mail/999999")
-	if s.resp.StatusCode != http.StatusNotFound {
-		t.Errorf("unknown mail: %d, want 404", s.resp.StatusCode)
+	s.Get("/_sandbox/mail/999999")
+	if s.Resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown mail: %d, want 404", s.Resp.StatusCode)
 	}
 }
 
 func TestOutboxPageIsNotMountedWithARealGateway(t *testing.T) {
-	app := startRecordedApp(t, nil) // DOKU_BASE_URL set: no embedded sandbox
-	s := newShopper(t, app)
-	s.get("/_sandbox/mail")
-	if s.resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GET /_sandbox/mail with DOKU_BASE_URL set: %d, want 404", s.resp.StatusCode)
+	app := apptest.Start(t, apptest.Recorded()) // DOKU_BASE_URL set: no embedded sandbox
+	s := apptest.NewShopper(t, app)
+	s.Get("/_sandbox/mail")
+	if s.Resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /_sandbox/mail with DOKU_BASE_URL set: %d, want 404", s.Resp.StatusCode)
 	}
 }
 
 func TestPublicSandboxDemoShowsOnlyTheViewersOwnMails(t *testing.T) {
-	app := startApp(t, map[string]string{"SANDBOX_ON_PUBLIC_URL": "yes"})
+	app := apptest.Start(t, apptest.Env(map[string]string{"SANDBOX_ON_PUBLIC_URL": "yes"}))
 	payer, invoice := payAs(t, app)
-	waitMailStatus(t, app, app.order(t, invoice).ID, store.MailPending)
-	payer.get("/_sandbox/mail")
-	if payer.count("outbox-mail") != 1 {
-		t.Errorf("the payer sees %d mails on the public demo's outbox, want their receipt", payer.count("outbox-mail"))
+	waitMailStatus(t, app, app.Order(t, invoice).ID, store.MailPending)
+	payer.Get("/_sandbox/mail")
+	if payer.Count("outbox-mail") != 1 {
+		t.Errorf("the payer sees %d mails on the public demo's outbox, want their receipt", payer.Count("outbox-mail"))
 	}
-	stranger := newShopper(t, app)
-	stranger.get("/_sandbox/mail")
-	if stranger.resp.StatusCode != http.StatusOK || stranger.count("outbox-mail") != 0 {
-		t.Errorf("a stranger on a public demo sees %d mails, want 0", stranger.count("outbox-mail"))
+	stranger := apptest.NewShopper(t, app)
+	stranger.Get("/_sandbox/mail")
+	if stranger.Resp.StatusCode != http.StatusOK || stranger.Count("outbox-mail") != 0 {
+		t.Errorf("a stranger on a public demo sees %d mails, want 0", stranger.Count("outbox-mail"))
 	}
-	ms, _ := app.Store.MailsOfOrder(context.Background(), app.order(t, invoice).ID)
-	stranger.get("/_sandbox/mail/" + strconv.FormatInt(ms[0].ID, 10))
-	if stranger.resp.StatusCode != http.StatusNotFound {
-		t.Errorf("a stranger opening the mail: %d, want 404", stranger.resp.StatusCode)
+	ms, _ := app.Store.MailsOfOrder(context.Background(), app.Order(t, invoice).ID)
+	stranger.Get("/_sandbox/mail/" + strconv.FormatInt(ms[0].ID, 10))
+	if stranger.Resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a stranger opening the mail: %d, want 404", stranger.Resp.StatusCode)
 	}
 }
 
 func TestReceiptPageShowsDeliveryAddressAndStoreContact(t *testing.T) {
-	app := startApp(t, map[string]string{"STORE_NAME": "Toko Uji", "STORE_EMAIL": "halo@toko-uji.example",
-		"STORE_PHONE": "+62 21 555 0199", "STORE_ADDRESS": "Jl. Uji No. 7, Bandung"})
-	s := newShopper(t, app)
-	s.addToCart("1", "1")
-	s.pay(card("4111111111111111", "123"), "123456")
-	s.waitStatus("SUCCESS", 10*time.Second)
-	addr := s.text("delivery-address")
+	app := apptest.Start(t, apptest.Env(map[string]string{"STORE_NAME": "Toko Uji", "STORE_EMAIL": "halo@toko-uji.example",
+		"STORE_PHONE": "+62 21 555 0199", "STORE_ADDRESS": "Jl. Uji No. 7, Bandung"}))
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("1", "1")
+	s.Pay(apptest.Card("4111111111111111", "123"), "123456")
+	s.WaitStatus("SUCCESS", 10*time.Second)
+	addr := s.Text("delivery-address")
 	for _, want := range []string{"Siti Rahma", "Jl. Merdeka No. 10, Bandung", "6281234567890"} {
 		if !strings.Contains(addr, want) {
 			t.Errorf("delivery address %q lacks %q", addr, want)
 		}
 	}
-	shop := s.text("store-contact")
+	shop := s.Text("store-contact")
 	for _, want := range []string{"Toko Uji", "halo@toko-uji.example", "+62 21 555 0199", "Jl. Uji No. 7, Bandung"} {
 		if !strings.Contains(shop, want) {
 			t.Errorf("store contact %q lacks %q", shop, want)

@@ -1,4 +1,4 @@
-package app
+package app_test
 
 // Tests for the second money review (issue 9): each fails on the code the
 // review broke and passes now. The item each proves is in its comment.
@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"doku-checkout/app"
+	"doku-checkout/app/apptest"
+
 	"github.com/google/uuid"
 
 	"doku-checkout/doku/signature"
@@ -25,8 +28,8 @@ import (
 // parameter is dressed up (a tab or backslash a browser drops, an encoded
 // slash, a scheme).
 func TestLoginNextCannotLeaveTheSite(t *testing.T) {
-	app := startApp(t, nil)
-	register(t, newShopper(t, app), "next@example.com")
+	app := apptest.Start(t)
+	apptest.Register(t, apptest.NewShopper(t, app), "next@example.com")
 	for _, tc := range []struct{ next, want string }{
 		{"/%09/evil.example/x", "/"},
 		{"/\t/evil.example/x", "/"},
@@ -41,11 +44,11 @@ func TestLoginNextCannotLeaveTheSite(t *testing.T) {
 		{"/account/cards", "/account/cards"},
 		{"/orders?page=2", "/orders?page=2"},
 	} {
-		s := newShopper(t, app)
-		s.get("/login")
-		req := s.formRequest(`form[action="/login"]`, url.Values{
+		s := apptest.NewShopper(t, app)
+		s.Get("/login")
+		req := s.FormRequest(`form[action="/login"]`, url.Values{
 			"email": {"next@example.com"}, "password": {"correct horse battery"}, "next": {tc.next}})
-		resp, _ := s.noFollow(req)
+		resp, _ := s.NoFollow(req)
 		if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != tc.want {
 			t.Errorf("login with next=%q: %d to %q, want 303 to %q", tc.next, resp.StatusCode, got, tc.want)
 		}
@@ -55,29 +58,29 @@ func TestLoginNextCannotLeaveTheSite(t *testing.T) {
 // Item 4: login gives the customer a new cart with the items carried over;
 // whoever holds the pre-login cookie keeps an empty cart, not a share of it.
 func TestLoginMovesTheCartAwayFromThePreLoginCookie(t *testing.T) {
-	app := startApp(t, nil)
-	register(t, newShopper(t, app), "cart@example.com")
-	s := newShopper(t, app)
-	s.addToCart("2", "2")
+	app := apptest.Start(t)
+	apptest.Register(t, apptest.NewShopper(t, app), "cart@example.com")
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("2", "2")
 	base, _ := url.Parse(app.URL)
-	thief := newShopper(t, app)
-	thief.c.Jar.SetCookies(base, s.c.Jar.Cookies(base))
-	thief.get("/cart")
-	if thief.count("cart-line") != 1 {
+	thief := apptest.NewShopper(t, app)
+	thief.Client.Jar.SetCookies(base, s.Client.Jar.Cookies(base))
+	thief.Get("/cart")
+	if thief.Count("cart-line") != 1 {
 		t.Fatalf("the copied pre-login cookie does not share the cart before login: the test proves nothing")
 	}
-	login(t, s, "cart@example.com")
-	s.get("/cart")
-	if s.count("cart-line") != 1 || s.text("cart-count") != "2" {
-		t.Errorf("the customer's cart after login: %d lines, %q items; want the 2 items carried over", s.count("cart-line"), s.text("cart-count"))
+	apptest.Login(t, s, "cart@example.com")
+	s.Get("/cart")
+	if s.Count("cart-line") != 1 || s.Text("cart-count") != "2" {
+		t.Errorf("the customer's cart after login: %d lines, %q items; want the 2 items carried over", s.Count("cart-line"), s.Text("cart-count"))
 	}
-	thief.get("/cart")
-	if n := thief.count("cart-line"); n != 0 {
+	thief.Get("/cart")
+	if n := thief.Count("cart-line"); n != 0 {
 		t.Errorf("the pre-login cookie still sees %d lines of the customer's cart", n)
 	}
-	s.addToCart("3", "1")
-	thief.get("/cart")
-	if n := thief.count("cart-line"); n != 0 {
+	s.AddToCart("3", "1")
+	thief.Get("/cart")
+	if n := thief.Count("cart-line"); n != 0 {
 		t.Errorf("the pre-login cookie sees the customer's new items: %d lines", n)
 	}
 }
@@ -88,19 +91,19 @@ func TestLoginMovesTheCartAwayFromThePreLoginCookie(t *testing.T) {
 // cart (and the guest order keeping it busy) moves with the login, and the
 // guest order is not the customer's to open.
 func TestBusyCartNeverRedirectsToAReceiptTheShopperCannotOpen(t *testing.T) {
-	app := startApp(t, map[string]string{"PAYMENT_MODE": "hosted"})
-	register(t, newShopper(t, app), "busy@example.com")
-	s := newShopper(t, app)
-	s.addToCart("2", "1")
-	s.get("/checkout")
-	resp, _ := s.noFollow(s.formRequest(`form[action="/checkout"]`, contact()))
+	app := apptest.Start(t, apptest.Env(map[string]string{"PAYMENT_MODE": "hosted"}))
+	apptest.Register(t, apptest.NewShopper(t, app), "busy@example.com")
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("2", "1")
+	s.Get("/checkout")
+	resp, _ := s.NoFollow(s.FormRequest(`form[action="/checkout"]`, apptest.Contact()))
 	if resp.StatusCode != http.StatusSeeOther || strings.HasPrefix(resp.Header.Get("Location"), "/") {
 		t.Fatalf("hosted checkout: %d to %q, want 303 to DOKU's page", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	guestOrders := ordersOf(t, app)
-	login(t, s, "busy@example.com")
-	s.get("/checkout")
-	resp, body := s.noFollow(s.formRequest(`form[action="/checkout"]`, contact()))
+	apptest.Login(t, s, "busy@example.com")
+	s.Get("/checkout")
+	resp, body := s.NoFollow(s.FormRequest(`form[action="/checkout"]`, apptest.Contact()))
 	if resp.StatusCode == http.StatusSeeOther {
 		t.Fatalf("checkout of the busy cart redirected to %q: to an order this login cannot open", resp.Header.Get("Location"))
 	}
@@ -121,76 +124,76 @@ func TestBusyCartNeverRedirectsToAReceiptTheShopperCannotOpen(t *testing.T) {
 // to DOKU and the issuer; a customer's receipt opens for that customer only,
 // whatever key is offered.
 func TestReceiptKeysAreNotTheReferenceSentToThirdParties(t *testing.T) {
-	app := startApp(t, nil)
-	guest := newShopper(t, app)
-	guest.addToCart("2", "1")
-	guest.pay(card("4111111111111111", "737"), "123456")
-	if guest.text("order-status") != "SUCCESS" {
-		t.Fatalf("guest payment: %q", guest.text("order-status"))
+	app := apptest.Start(t)
+	guest := apptest.NewShopper(t, app)
+	guest.AddToCart("2", "1")
+	guest.Pay(apptest.Card("4111111111111111", "737"), "123456")
+	if guest.Text("order-status") != "SUCCESS" {
+		t.Fatalf("guest payment: %q", guest.Text("order-status"))
 	}
-	o := app.order(t, guest.text("invoice-number"))
+	o := app.Order(t, guest.Text("invoice-number"))
 	if o.ReceiptKey == "" || o.ReceiptKey == o.Ref {
 		t.Fatalf("guest order's receipt key %q, reference %q: want a key of its own", o.ReceiptKey, o.Ref)
 	}
-	link, ok := guest.doc.Find(`[data-testid="receipt-link"]`).Attr("href")
+	link, ok := guest.Doc.Find(`[data-testid="receipt-link"]`).Attr("href")
 	if !ok || link != payment.ReceiptLink(o) {
 		t.Errorf("the guest's receipt shows link %q, want %q", link, payment.ReceiptLink(o))
 	}
-	stranger := newShopper(t, app)
+	stranger := apptest.NewShopper(t, app)
 	for _, k := range []string{o.Ref, "", "x"} {
-		stranger.get(route.ReceiptPath(o.Invoice, k))
-		if stranger.resp.StatusCode != http.StatusNotFound {
-			t.Errorf("guest receipt with k=%q opens for a stranger: %d", k, stranger.resp.StatusCode)
+		stranger.Get(route.ReceiptPath(o.Invoice, k))
+		if stranger.Resp.StatusCode != http.StatusNotFound {
+			t.Errorf("guest receipt with k=%q opens for a stranger: %d", k, stranger.Resp.StatusCode)
 		}
 	}
-	stranger.get(link)
-	if stranger.resp.StatusCode != http.StatusOK || stranger.text("invoice-number") != o.Invoice {
-		t.Errorf("the guest's own receipt link: %d", stranger.resp.StatusCode)
+	stranger.Get(link)
+	if stranger.Resp.StatusCode != http.StatusOK || stranger.Text("invoice-number") != o.Invoice {
+		t.Errorf("the guest's own receipt link: %d", stranger.Resp.StatusCode)
 	}
 
-	cust := newCustomer(t, app, "owner@example.com", "4111111111111111")
-	co := app.order(t, cust.invoices[0])
-	other := newShopper(t, app)
-	register(t, other, "other@example.com")
-	for name, s := range map[string]*shopper{"a stranger": newShopper(t, app), "another customer": other} {
+	cust := apptest.NewCustomer(t, app, "owner@example.com", "4111111111111111")
+	co := app.Order(t, cust.Invoices[0])
+	other := apptest.NewShopper(t, app)
+	apptest.Register(t, other, "other@example.com")
+	for name, s := range map[string]*apptest.Shopper{"a stranger": apptest.NewShopper(t, app), "another customer": other} {
 		for _, k := range []string{co.Ref, co.ReceiptKey, ""} {
-			s.get(route.ReceiptPath(co.Invoice, k))
-			if s.resp.StatusCode != http.StatusNotFound {
-				t.Errorf("a customer's receipt with k=%q opens for %s: %d", k, name, s.resp.StatusCode)
+			s.Get(route.ReceiptPath(co.Invoice, k))
+			if s.Resp.StatusCode != http.StatusNotFound {
+				t.Errorf("a customer's receipt with k=%q opens for %s: %d", k, name, s.Resp.StatusCode)
 			}
 		}
 	}
-	cust.get(payment.ReceiptPath(co))
-	if cust.resp.StatusCode != http.StatusOK || cust.count("receipt-link") != 0 {
-		t.Errorf("the customer's own receipt: %d, %d receipt links (want 200, none: the login opens it)", cust.resp.StatusCode, cust.count("receipt-link"))
+	cust.Get(payment.ReceiptPath(co))
+	if cust.Resp.StatusCode != http.StatusOK || cust.Count("receipt-link") != 0 {
+		t.Errorf("the customer's own receipt: %d, %d receipt links (want 200, none: the login opens it)", cust.Resp.StatusCode, cust.Count("receipt-link"))
 	}
 }
 
 // Item 8: a cookie copied while logged in reads no receipt after logout,
 // neither the customer's orders nor guest orders its session once placed.
 func TestCookieCopiedWhileLoggedInReadsNoReceiptAfterLogout(t *testing.T) {
-	app := startApp(t, nil)
-	s := newShopper(t, app)
-	s.addToCart("2", "1")
-	s.pay(card("4111111111111111", "737"), "123456") // a guest order of this session
-	guestInvoice := s.text("invoice-number")
-	register(t, s, "copied@example.com")
-	s.addToCart("3", "1")
-	s.pay(card("4111111111111111", "737"), "123456")
-	custInvoice := s.text("invoice-number")
+	app := apptest.Start(t)
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("2", "1")
+	s.Pay(apptest.Card("4111111111111111", "737"), "123456") // a guest order of this session
+	guestInvoice := s.Text("invoice-number")
+	apptest.Register(t, s, "copied@example.com")
+	s.AddToCart("3", "1")
+	s.Pay(apptest.Card("4111111111111111", "737"), "123456")
+	custInvoice := s.Text("invoice-number")
 	base, _ := url.Parse(app.URL)
-	thief := newShopper(t, app)
-	thief.c.Jar.SetCookies(base, s.c.Jar.Cookies(base))
-	thief.get("/orders/" + custInvoice)
-	if thief.resp.StatusCode != http.StatusOK {
-		t.Fatalf("the copied cookie does not open the receipt while logged in (%d): the test proves nothing", thief.resp.StatusCode)
+	thief := apptest.NewShopper(t, app)
+	thief.Client.Jar.SetCookies(base, s.Client.Jar.Cookies(base))
+	thief.Get("/orders/" + custInvoice)
+	if thief.Resp.StatusCode != http.StatusOK {
+		t.Fatalf("the copied cookie does not open the receipt while logged in (%d): the test proves nothing", thief.Resp.StatusCode)
 	}
-	s.get("/")
-	s.post("/logout", url.Values{})
+	s.Get("/")
+	s.Post("/logout", url.Values{})
 	for _, inv := range []string{custInvoice, guestInvoice} {
-		thief.get("/orders/" + inv)
-		if thief.resp.StatusCode != http.StatusNotFound {
-			t.Errorf("after logout the copied cookie opens receipt %s: %d", inv, thief.resp.StatusCode)
+		thief.Get("/orders/" + inv)
+		if thief.Resp.StatusCode != http.StatusNotFound {
+			t.Errorf("after logout the copied cookie opens receipt %s: %d", inv, thief.Resp.StatusCode)
 		}
 	}
 }
@@ -199,10 +202,10 @@ func TestCookieCopiedWhileLoggedInReadsNoReceiptAfterLogout(t *testing.T) {
 // DOKU signs the notification with the path it was given (PUBLIC_URL's
 // prefix included): that is the target verified.
 func TestNotificationTargetFollowsPublicURLPrefix(t *testing.T) {
-	app := startApp(t, map[string]string{"PAYMENT_MODE": "hosted"})
-	prefixed := startApp(t, map[string]string{"PAYMENT_MODE": "hosted", "PUBLIC_URL": "http://127.0.0.1:9/shop/"})
+	app := apptest.Start(t, apptest.Env(map[string]string{"PAYMENT_MODE": "hosted"}))
+	prefixed := apptest.Start(t, apptest.Env(map[string]string{"PAYMENT_MODE": "hosted", "PUBLIC_URL": "http://127.0.0.1:9/shop/"}))
 	for _, tc := range []struct {
-		app    *testApp
+		app    *apptest.App
 		target string
 		want   int
 	}{
@@ -211,7 +214,7 @@ func TestNotificationTargetFollowsPublicURLPrefix(t *testing.T) {
 		{prefixed, "/shop/notifications/doku", http.StatusNotFound},
 		{prefixed, "/notifications/doku", http.StatusUnauthorized},
 	} {
-		body := notificationBody("INV-UNKNOWN-1", 85000, "SUCCESS", "x")
+		body := apptest.NotificationBody("INV-UNKNOWN-1", 85000, "SUCCESS", "x")
 		if got := notifySignedFor(t, tc.app, tc.target, body); got != tc.want {
 			t.Errorf("PUBLIC_URL %s, notification signed for %s: %d, want %d", tc.app.Config.PublicURL, tc.target, got, tc.want)
 		}
@@ -220,7 +223,7 @@ func TestNotificationTargetFollowsPublicURLPrefix(t *testing.T) {
 
 // notifySignedFor posts body to the app's notification route signed over
 // target as the Request-Target.
-func notifySignedFor(t *testing.T, a *testApp, target string, body []byte) int {
+func notifySignedFor(t *testing.T, a *apptest.App, target string, body []byte) int {
 	t.Helper()
 	ts := time.Now().UTC().Format(signature.TimestampLayout)
 	c := signature.Components{ClientID: a.Config.ClientID, RequestID: uuid.NewString(), Timestamp: ts, Target: target, Digest: signature.Digest(body)}
@@ -230,7 +233,7 @@ func notifySignedFor(t *testing.T, a *testApp, target string, body []byte) int {
 	req.Header.Set(signature.HeaderRequestID, c.RequestID)
 	req.Header.Set(signature.HeaderRequestTimestamp, ts)
 	req.Header.Set(signature.HeaderSignature, signature.Sign(a.Config.SecretKey, c))
-	resp, err := a.client(nil).Do(req)
+	resp, err := a.Client(nil).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,33 +246,31 @@ func notifySignedFor(t *testing.T, a *testApp, target string, body []byte) int {
 // the customer's tokens on every page: once, then again after a payment
 // (which may have saved a card).
 func TestTokenListIsAskedOncePerChange(t *testing.T) {
-	app := startRecordedApp(t, map[string]string{"PAYMENT_MODE": "direct,hosted"})
-	s := newShopper(t, app)
-	register(t, s, "tokens@example.com")
-	s.addToCart("2", "1")
+	app := apptest.Start(t, apptest.Recorded(), apptest.Env(map[string]string{"PAYMENT_MODE": "direct,hosted"}))
+	s := apptest.NewShopper(t, app)
+	apptest.Register(t, s, "tokens@example.com")
+	s.AddToCart("2", "1")
 	for range 5 {
-		s.get("/checkout")
-		s.get("/account/cards")
+		s.Get("/checkout")
+		s.Get("/account/cards")
 	}
 	if n := tokenCalls(app); n != 1 {
 		t.Errorf("token list calls after 10 pages = %d, want 1", n)
 	}
-	s.pay(card("4111111111111111", "737"), "123456")
-	if s.text("order-status") != "SUCCESS" {
-		t.Fatalf("payment: %q", s.text("order-status"))
+	s.Pay(apptest.Card("4111111111111111", "737"), "123456")
+	if s.Text("order-status") != "SUCCESS" {
+		t.Fatalf("payment: %q", s.Text("order-status"))
 	}
-	s.get("/account/cards")
-	s.get("/account/cards")
+	s.Get("/account/cards")
+	s.Get("/account/cards")
 	if n := tokenCalls(app); n != 2 {
 		t.Errorf("token list calls after a payment and 2 more pages = %d, want 2", n)
 	}
 }
 
-func tokenCalls(a *testApp) int {
-	a.DOKU.mu.Lock()
-	defer a.DOKU.mu.Unlock()
+func tokenCalls(a *apptest.App) int {
 	n := 0
-	for _, c := range a.DOKU.calls {
+	for _, c := range a.DOKU.Calls() {
 		if strings.HasPrefix(c.Path, "/tokenization/") && !strings.Contains(c.Path, "delete") {
 			n++
 		}
@@ -281,17 +282,17 @@ func tokenCalls(a *testApp) int {
 // come from; the answer is the login form with the email kept. Another
 // account is not affected.
 func TestLoginThrottledPerAccountAcrossAddresses(t *testing.T) {
-	app := startApp(t, map[string]string{"LOGIN_RATE": "60"})
-	register(t, newShopper(t, app), "target@example.com")
-	register(t, newShopper(t, app), "bystander@example.com")
-	from := func(i int) *shopper {
-		s := newShopper(t, app)
-		s.c.Transport = cookieRecorder{next: viaHandler{h: app.Handler, remote: fmt.Sprintf("192.0.2.%d:4000", i)}, app: app}
+	app := apptest.Start(t, apptest.Env(map[string]string{"LOGIN_RATE": "60"}))
+	apptest.Register(t, apptest.NewShopper(t, app), "target@example.com")
+	apptest.Register(t, apptest.NewShopper(t, app), "bystander@example.com")
+	from := func(i int) *apptest.Shopper {
+		s := apptest.NewShopper(t, app)
+		s.Client.Transport = apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: fmt.Sprintf("192.0.2.%d:4000", i)}, App: app}
 		return s
 	}
-	try := func(s *shopper, email, password string) (int, string) {
-		s.get("/login")
-		resp, body := s.noFollow(s.formRequest(`form[action="/login"]`, url.Values{"email": {email}, "password": {password}}))
+	try := func(s *apptest.Shopper, email, password string) (int, string) {
+		s.Get("/login")
+		resp, body := s.NoFollow(s.FormRequest(`form[action="/login"]`, url.Values{"email": {email}, "password": {password}}))
 		return resp.StatusCode, body
 	}
 	for i := range 5 {
@@ -311,16 +312,16 @@ func TestLoginThrottledPerAccountAcrossAddresses(t *testing.T) {
 // Item 11: registration tells a shopper their email has an account, but an
 // address probing for accounts gets that answer a few times only.
 func TestRegistrationProbesAreLimited(t *testing.T) {
-	app := startApp(t, map[string]string{"LOGIN_RATE": "60"})
+	app := apptest.Start(t, apptest.Env(map[string]string{"LOGIN_RATE": "60"}))
 	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com"} {
-		register(t, newShopper(t, app), e)
+		apptest.Register(t, apptest.NewShopper(t, app), e)
 	}
-	prober := newShopper(t, app)
-	prober.c.Transport = cookieRecorder{next: viaHandler{h: app.Handler, remote: "198.51.100.7:5000"}, app: app}
+	prober := apptest.NewShopper(t, app)
+	prober.Client.Transport = apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: "198.51.100.7:5000"}, App: app}
 	var codes []int
 	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com"} {
-		prober.get("/register")
-		resp, body := prober.noFollow(prober.formRequest(`form[action="/register"]`, url.Values{"name": {"X"}, "email": {e}, "password": {"long enough password"}}))
+		prober.Get("/register")
+		resp, body := prober.NoFollow(prober.FormRequest(`form[action="/register"]`, url.Values{"name": {"X"}, "email": {e}, "password": {"long enough password"}}))
 		codes = append(codes, resp.StatusCode)
 		if resp.StatusCode == http.StatusTooManyRequests && strings.Contains(body, "exists already") {
 			t.Errorf("a throttled registration still says the account exists")
@@ -350,18 +351,18 @@ func TestPublicShopOnTheSandboxIsAnExplicitChoice(t *testing.T) {
 			"DOKU_CLIENT_ID": "BRN-1", "DOKU_SECRET_KEY": "SK-1"}, true},
 		{map[string]string{"SANDBOX_ON_PUBLIC_URL": "maybe"}, false},
 	} {
-		_, err := LoadConfig(func(k string) string { return tc.env[k] })
+		_, err := app.LoadConfig(func(k string) string { return tc.env[k] })
 		if (err == nil) != tc.ok {
-			t.Errorf("LoadConfig(%v): err = %v, want ok=%v", tc.env, err, tc.ok)
+			t.Errorf("app.LoadConfig(%v): err = %v, want ok=%v", tc.env, err, tc.ok)
 		}
 	}
-	sb := startApp(t, nil)
-	real := startRecordedApp(t, nil) // DOKU_BASE_URL set: a gateway outside the app
+	sb := apptest.Start(t)
+	real := apptest.Start(t, apptest.Recorded()) // DOKU_BASE_URL set: a gateway outside the app
 	for _, path := range []string{"/", "/cart", "/login", "/register"} {
-		if s := newShopper(t, sb).get(path); s.count("sandbox-banner") != 1 {
+		if s := apptest.NewShopper(t, sb).Get(path); s.Count("sandbox-banner") != 1 {
 			t.Errorf("GET %s on the embedded sandbox: no sandbox banner", path)
 		}
-		if s := newShopper(t, real).get(path); s.count("sandbox-banner") != 0 {
+		if s := apptest.NewShopper(t, real).Get(path); s.Count("sandbox-banner") != 0 {
 			t.Errorf("GET %s with DOKU_BASE_URL set shows the sandbox banner", path)
 		}
 	}
@@ -370,12 +371,12 @@ func TestPublicShopOnTheSandboxIsAnExplicitChoice(t *testing.T) {
 // Item 13: the error log names the route, never the URL, which for the 3-D
 // Secure return carries the order's reference.
 func TestErrorLogHasNoOrderReference(t *testing.T) {
-	app := startApp(t, nil)
-	s := toChallenge(t, app, "4111111111111111", "737")
-	o := app.order(t, latestInvoice(t, app))
+	app := apptest.Start(t)
+	s := apptest.ToChallenge(t, app, "4111111111111111", "737")
+	o := app.Order(t, latestInvoice(t, app))
 	unknown := strings.Repeat("ab", 16)
 	for _, ref := range []string{unknown, o.Ref + "x"} {
-		resp, err := app.client(nil).Post(app.URL+route.ThreeDSReturnPath(ref, true), "application/x-www-form-urlencoded", nil)
+		resp, err := app.Client(nil).Post(app.URL+route.ThreeDSReturnPath(ref, true), "application/x-www-form-urlencoded", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -384,7 +385,7 @@ func TestErrorLogHasNoOrderReference(t *testing.T) {
 			t.Errorf("3DS return for an unknown reference: %d, want 404", resp.StatusCode)
 		}
 	}
-	s.get("/")
+	s.Get("/")
 	logs := app.Logs.String()
 	if !strings.Contains(logs, "request refused") {
 		t.Fatalf("no refusal logged: the test proves nothing\n%s", logs)
@@ -397,9 +398,9 @@ func TestErrorLogHasNoOrderReference(t *testing.T) {
 }
 
 // ordersOf lists every invoice in the app's database.
-func ordersOf(t *testing.T, a *testApp) []string {
+func ordersOf(t *testing.T, a *apptest.App) []string {
 	t.Helper()
-	db, err := openRO(a.DB)
+	db, err := apptest.OpenRO(a.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +421,7 @@ func ordersOf(t *testing.T, a *testApp) []string {
 	return out
 }
 
-func latestInvoice(t *testing.T, a *testApp) string {
+func latestInvoice(t *testing.T, a *apptest.App) string {
 	t.Helper()
 	all := ordersOf(t, a)
 	if len(all) == 0 {
@@ -433,27 +434,27 @@ func latestInvoice(t *testing.T, a *testApp) string {
 // CHARGE_WAIT the receipt says the payment is being confirmed, and follows
 // the one charge to SUCCESS.
 func TestSlowChargeShowsConfirmingThenSettles(t *testing.T) {
-	app := startRecordedApp(t, map[string]string{"CHARGE_WAIT": "500ms", "SANDBOX_SLOW_DELAY": "3s", "DOKU_TIMEOUT": "10s", "RECONCILE_AFTER": "1m"})
-	s := toChallenge(t, app, "4000000000000341", "737")
+	app := apptest.Start(t, apptest.Recorded(), apptest.Env(map[string]string{"CHARGE_WAIT": "500ms", "SANDBOX_SLOW_DELAY": "3s", "DOKU_TIMEOUT": "10s", "RECONCILE_AFTER": "1m"}))
+	s := apptest.ToChallenge(t, app, "4000000000000341", "737")
 	start := time.Now()
-	s.otp("123456")
+	s.OTP("123456")
 	took := time.Since(start)
-	if !strings.HasPrefix(s.path(), "/orders/INV-") || s.text("order-status") != "PENDING" || s.text("status-message") != payment.TextConfirming {
-		t.Fatalf("after a slow charge's 3DS return: %s shows %q %q, want the PENDING receipt confirming", s.path(), s.text("order-status"), s.text("status-message"))
+	if !strings.HasPrefix(s.Path(), "/orders/INV-") || s.Text("order-status") != "PENDING" || s.Text("status-message") != payment.TextConfirming {
+		t.Fatalf("after a slow charge's 3DS return: %s shows %q %q, want the PENDING receipt confirming", s.Path(), s.Text("order-status"), s.Text("status-message"))
 	}
-	if s.count("retry") != 0 || s.count("check-again") != 1 {
-		t.Errorf("confirming receipt: %d retry links, %d check-again links; want 0 and 1", s.count("retry"), s.count("check-again"))
+	if s.Count("retry") != 0 || s.Count("check-again") != 1 {
+		t.Errorf("confirming receipt: %d retry links, %d check-again links; want 0 and 1", s.Count("retry"), s.Count("check-again"))
 	}
-	invoice := s.text("invoice-number")
-	if o := app.order(t, invoice); o.Status != payment.StatusCharging {
+	invoice := s.Text("invoice-number")
+	if o := app.Order(t, invoice); o.Status != payment.StatusCharging {
 		t.Fatalf("order while the charge runs = %s, want CHARGING (answered after %s)", o.Status, took)
 	}
-	app.waitOrder(t, invoice, payment.StatusSuccess, 10*time.Second)
-	s.get(s.resp.Request.URL.String())
-	if s.text("order-status") != "SUCCESS" {
-		t.Errorf("receipt after the charge: %q", s.text("order-status"))
+	app.WaitOrder(t, invoice, payment.StatusSuccess, 10*time.Second)
+	s.Get(s.Resp.Request.URL.String())
+	if s.Text("order-status") != "SUCCESS" {
+		t.Errorf("receipt after the charge: %q", s.Text("order-status"))
 	}
-	if sends := app.DOKU.charges(invoice); len(sends) != 1 {
+	if sends := app.DOKU.Charges(invoice); len(sends) != 1 {
 		t.Errorf("Charge sent %d times, want once", len(sends))
 	}
 }
@@ -462,39 +463,37 @@ func TestSlowChargeShowsConfirmingThenSettles(t *testing.T) {
 // DOKU, which says the link is unpaid: then, and only then, the way back to
 // pay is offered.
 func TestHostedReceiptOffersToPayOnlyOnceDOKUSaysUnpaid(t *testing.T) {
-	app := startRecordedApp(t, map[string]string{"PAYMENT_MODE": "hosted", "RECONCILE_AFTER": "1m"})
-	s := newShopper(t, app)
-	s.addToCart("2", "1")
-	s.checkout(contact())
-	invoice := s.doc.Find(`[data-testid="invoice"]`).Text()
-	o := app.order(t, invoice)
+	app := apptest.Start(t, apptest.Recorded(), apptest.Env(map[string]string{"PAYMENT_MODE": "hosted", "RECONCILE_AFTER": "1m"}))
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("2", "1")
+	s.Checkout(apptest.Contact())
+	invoice := s.Doc.Find(`[data-testid="invoice"]`).Text()
+	o := app.Order(t, invoice)
 	if o.Status != payment.StatusAwaitingPayment {
 		t.Fatalf("order = %s, want AWAITING_PAYMENT", o.Status)
 	}
 	before := statusCalls(app, invoice)
-	s.get(payment.ReceiptLink(o))
+	s.Get(payment.ReceiptLink(o))
 	if statusCalls(app, invoice) != before+1 {
 		t.Errorf("opening the receipt asked DOKU %d times, want once", statusCalls(app, invoice)-before)
 	}
-	if s.text("order-status") != "PENDING" || s.text("status-message") != payment.TextAwaitingPayment {
-		t.Fatalf("receipt of an unpaid link: %q %q", s.text("order-status"), s.text("status-message"))
+	if s.Text("order-status") != "PENDING" || s.Text("status-message") != payment.TextAwaitingPayment {
+		t.Fatalf("receipt of an unpaid link: %q %q", s.Text("order-status"), s.Text("status-message"))
 	}
-	if href, _ := s.doc.Find(`[data-testid="retry"]`).Attr("href"); href != o.PaymentURL {
+	if href, _ := s.Doc.Find(`[data-testid="retry"]`).Attr("href"); href != o.PaymentURL {
 		t.Errorf("retry link %q, want the payment link %q", href, o.PaymentURL)
 	}
 	for range 5 { // polling tabs do not hammer DOKU
-		s.get(route.ReceiptStatusPath(o.Invoice, o.ReceiptKey))
+		s.Get(route.ReceiptStatusPath(o.Invoice, o.ReceiptKey))
 	}
 	if n := statusCalls(app, invoice) - before; n > 2 {
 		t.Errorf("6 looks at the receipt within a second asked DOKU %d times", n)
 	}
 }
 
-func statusCalls(a *testApp, invoice string) int {
-	a.DOKU.mu.Lock()
-	defer a.DOKU.mu.Unlock()
+func statusCalls(a *apptest.App, invoice string) int {
 	n := 0
-	for _, c := range a.DOKU.calls {
+	for _, c := range a.DOKU.Calls() {
 		if c.Method == http.MethodGet && strings.Contains(c.Path, invoice) {
 			n++
 		}

@@ -1,4 +1,4 @@
-package app
+package app_test
 
 // Issue 13, the shopper's side: never make a shopper type twice.
 
@@ -7,32 +7,34 @@ import (
 	"net/url"
 	"testing"
 
+	"doku-checkout/app/apptest"
+
 	"github.com/PuerkitoBio/goquery"
 )
 
 // After a decline, "Try again" opens the checkout with the contact details
 // and the cart as they were; only the card is new.
 func TestDeclineThenRetryWithoutRetyping(t *testing.T) {
-	app := startApp(t, nil)
-	s := newShopper(t, app)
-	s.addToCart("2", "2")
-	fields := card("4000000000000002", "737")            // do not honour
+	app := apptest.Start(t)
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("2", "2")
+	fields := apptest.Card("4000000000000002", "737")    // do not honour
 	fields.Set("name", "Siti Rahma, S.Kom.")             // a comma and an academic title
 	fields.Set("address", "Jl. Merdeka No. 10\nBandung") // two lines: folded, never refused after 3-D Secure
 	fields.Set("card_expiry", "12/2030")
-	s.pay(fields, "123456")
-	if s.text("order-status") != "FAILED" {
-		t.Fatalf("declined card: %q", s.text("order-status"))
+	s.Pay(fields, "123456")
+	if s.Text("order-status") != "FAILED" {
+		t.Fatalf("declined card: %q", s.Text("order-status"))
 	}
-	retry, ok := s.doc.Find(`[data-testid="retry"]`).Attr("href")
+	retry, ok := s.Doc.Find(`[data-testid="retry"]`).Attr("href")
 	if !ok {
 		t.Fatalf("no Try again on the FAILED receipt")
 	}
-	s.get(retry)
-	if s.path() != "/checkout" || s.count("cart-line")+s.count("line") == 0 {
-		t.Fatalf("Try again led to %s without the cart", s.path())
+	s.Get(retry)
+	if s.Path() != "/checkout" || s.Count("cart-line")+s.Count("line") == 0 {
+		t.Fatalf("Try again led to %s without the cart", s.Path())
 	}
-	form := s.doc.Find(`form[action="/checkout"]`)
+	form := s.Doc.Find(`form[action="/checkout"]`)
 	for field, want := range map[string]string{"name": "Siti Rahma, S.Kom.", "email": "siti@example.com", "phone": "081234567890"} {
 		if got, _ := form.Find(`[name="` + field + `"]`).Attr("value"); got == "" || (field != "phone" && got != want) {
 			t.Errorf("retry form %s = %q, want %q kept", field, got, want)
@@ -45,20 +47,20 @@ func TestDeclineThenRetryWithoutRetyping(t *testing.T) {
 		t.Errorf("the card number came back: %q", v)
 	}
 	// Only the card is typed again, and the order goes through.
-	s.submit(`form[action="/checkout"]`, url.Values{"card_number": {"4111111111111111"}, "card_expiry": {"1230"}, "card_cvv": {"737"}}).otp("123456")
-	if s.text("order-status") != "SUCCESS" {
-		t.Fatalf("retry: %q\n%s", s.text("order-status"), s.body)
+	s.Submit(`form[action="/checkout"]`, url.Values{"card_number": {"4111111111111111"}, "card_expiry": {"1230"}, "card_cvv": {"737"}}).OTP("123456")
+	if s.Text("order-status") != "SUCCESS" {
+		t.Fatalf("retry: %q\n%s", s.Text("order-status"), s.Body)
 	}
 }
 
 // A customer's checkout is filled from their last order, with their saved
 // card preselected.
 func TestCustomerCheckoutFilledFromLastOrder(t *testing.T) {
-	app := startApp(t, nil)
-	c := newCustomer(t, app, "again@example.com", "4111111111111111")
-	c.addToCart("1", "1")
-	c.get("/checkout")
-	form := c.doc.Find(`form[action="/checkout"]`)
+	app := apptest.Start(t)
+	c := apptest.NewCustomer(t, app, "again@example.com", "4111111111111111")
+	c.AddToCart("1", "1")
+	c.Get("/checkout")
+	form := c.Doc.Find(`form[action="/checkout"]`)
 	if got, _ := form.Find(`[name="phone"]`).Attr("value"); got == "" {
 		t.Errorf("phone not filled from the last order")
 	}
@@ -74,20 +76,20 @@ func TestCustomerCheckoutFilledFromLastOrder(t *testing.T) {
 // A form sent back with errors says why the card fields are empty, links
 // each field in error from the summary, which takes the focus.
 func TestCheckoutErrorsListFieldsAndAskForTheCardAgain(t *testing.T) {
-	app := startApp(t, nil)
-	s := newShopper(t, app)
-	s.addToCart("2", "1")
-	fields := card("4111111111111111", "737")
+	app := apptest.Start(t)
+	s := apptest.NewShopper(t, app)
+	s.AddToCart("2", "1")
+	fields := apptest.Card("4111111111111111", "737")
 	fields.Set("email", "not an email")
 	fields.Set("phone", "")
-	s.checkout(fields)
-	if s.resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("invalid form: %d", s.resp.StatusCode)
+	s.Checkout(fields)
+	if s.Resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid form: %d", s.Resp.StatusCode)
 	}
-	if s.count("card-again") != 1 {
+	if s.Count("card-again") != 1 {
 		t.Errorf("no 'enter your card again' hint")
 	}
-	summary := s.doc.Find(`[data-testid="form-error"]`)
+	summary := s.Doc.Find(`[data-testid="form-error"]`)
 	if _, ok := summary.Attr("autofocus"); !ok {
 		t.Errorf("the error summary does not take the focus")
 	}

@@ -42,11 +42,15 @@ type options struct {
 }
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "serve-pprof" { // the -profile child
+	if len(os.Args) > 1 && (os.Args[1] == "serve-pprof" || os.Args[1] == "serve-baseline") { // child modes
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if err := servePprof(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintln(os.Stderr, "serve-pprof:", err)
+		serve := servePprof
+		if os.Args[1] == "serve-baseline" {
+			serve = func(ctx context.Context) error { return serveBaseline(ctx, os.Getenv("ADDR")) }
+		}
+		if err := serve(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, os.Args[1]+":", err)
 			os.Exit(1)
 		}
 		return
@@ -177,7 +181,11 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	base, err := start(bin, []string{"bench-baseline"}, map[string]string{"ADDR": baseAddr}, filepath.Join(tmp, "baseline.log"))
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	base, err := start(self, []string{"serve-baseline"}, map[string]string{"ADDR": baseAddr}, filepath.Join(tmp, "baseline.log"))
 	if err != nil {
 		return err
 	}
@@ -223,10 +231,6 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		pprofAddr, err := freeAddr()
-		if err != nil {
-			return err
-		}
-		self, err := os.Executable()
 		if err != nil {
 			return err
 		}

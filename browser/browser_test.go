@@ -6,9 +6,7 @@ package browser
 import (
 	"bytes"
 	"context"
-	"errors"
 	"image/png"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,15 +17,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
+	"doku-checkout/app/apptest"
 
-	"doku-checkout/app"
+	"github.com/chromedp/chromedp"
 )
 
 // testCard is the sandbox's success card (docs/doku-api.md §14), a published test number.
 const testCard = "4111111111111111"
 
-// syncBuffer collects output written from other goroutines.
+// syncBuffer collects Chromium's output, written from other goroutines.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -45,53 +43,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startApp serves the real app, with its embedded sandbox, on a loopback port
-// until the test ends, and returns it with its base URL.
-func startApp(t *testing.T) (*app.App, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	env := map[string]string{
-		"DB_PATH":       filepath.Join(t.TempDir(), "shop.db"),
-		"PUBLIC_URL":    base,
-		"SANDBOX_ADDR":  "127.0.0.1:0",
-		"PAYMENT_MODE":  "direct",
-		"LOGIN_RATE":    "0",
-		"CHECKOUT_RATE": "0",
-	}
-	cfg, err := app.LoadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		ln.Close()
-		t.Fatalf("LoadConfig: %v", err)
-	}
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, logs)
-	if err != nil {
-		cancel()
-		ln.Close()
-		t.Fatalf("app.New: %v", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := a.Serve(ctx, ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("Serve: %v", err)
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		a.Close()
-		if t.Failed() {
-			t.Logf("app log:\n%s", logs.String())
-		}
-	})
-	return a, base
-}
+// TestMain scans what the app of the walk left behind for card data.
+func TestMain(m *testing.M) { apptest.Main(m) }
 
 // chromiumPath is the browser to drive: CHROMIUM_PATH, else Debian's chromium.
 func chromiumPath(t *testing.T) string {
@@ -292,10 +245,14 @@ func (b *browser) problems() []string {
 // A guest buys one product with the success card, passes 3-D Secure with the
 // OTP and lands on a SUCCESS receipt; the sandbox charged exactly once.
 func TestGuestCheckoutInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives a real Chromium: make test runs it, make check (-short) leaves it out")
+	}
 	chromium := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	a, base := startApp(t)
+	a := apptest.Start(t)
+	base := a.URL
 	b := newBrowser(t, ctx, chromium)
 
 	b.navigate("open the catalog", chromedp.Navigate(base+"/"))

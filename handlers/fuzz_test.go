@@ -6,16 +6,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"doku-checkout/app"
+	"doku-checkout/app/apptest"
 	"doku-checkout/doku/signature"
 	"doku-checkout/handlers"
 	"doku-checkout/payment"
@@ -25,48 +22,30 @@ import (
 // fuzzApp is the real app (router, store, embedded sandbox), called in
 // process, and a shopper session with a cart and its CSRF token.
 type fuzzApp struct {
-	a       *app.App
+	a       *apptest.App
+	c       *http.Client
 	csrf    string
 	cookies []*http.Cookie
 }
 
 func newFuzzApp(tb testing.TB) *fuzzApp {
 	tb.Helper()
-	env := map[string]string{
-		"DB_PATH": filepath.Join(tb.TempDir(), "fuzz.db"), "PUBLIC_URL": "http://shop.test", "SANDBOX_ON_PUBLIC_URL": "yes", "SANDBOX_ADDR": "127.0.0.1:0",
-		"PAYMENT_MODE": "direct,hosted", "LOGIN_RATE": "0", "CHECKOUT_RATE": "0", "DOKU_TIMEOUT": "5s",
-	}
-	cfg, err := app.LoadConfig(func(k string) string { return env[k] })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	a, err := app.New(context.Background(), cfg, io.Discard)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { a.Close() })
-	fa := &fuzzApp{a: a}
-	page := fa.serve(httptest.NewRequest(http.MethodGet, "/", nil))
-	fa.cookies = page.Result().Cookies()
-	doc, err := goquery.NewDocumentFromReader(page.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	fa.csrf = doc.Find(`input[name="csrf"]`).AttrOr("value", "")
+	a := apptest.Start(tb, apptest.InProcess(), apptest.Env(map[string]string{
+		"PUBLIC_URL": "http://shop.test", "SANDBOX_ON_PUBLIC_URL": "yes", "PAYMENT_MODE": "direct,hosted", "DOKU_TIMEOUT": "5s",
+	}))
+	s := apptest.NewShopper(tb, a)
+	s.AddToCart("2", "1")
+	fa := &fuzzApp{a: a, c: a.Client(nil), csrf: s.CSRF(), cookies: s.Cookies()}
 	if fa.csrf == "" || len(fa.cookies) == 0 {
-		tb.Fatal("no CSRF token or cookie on the catalog page")
+		tb.Fatal("no CSRF token or cookie on the cart page")
 	}
-	add := fa.serve(fa.form("/cart/items", "csrf="+fa.csrf+"&product_id=2&quantity=1"))
-	if add.Code != http.StatusSeeOther {
-		tb.Fatalf("add to cart: %d", add.Code)
-	}
-	fa.cookies = append(fa.cookies, add.Result().Cookies()...)
 	return fa
 }
 
-// form is a POST of body to path carrying the session's cookies.
+// form is a POST of body to path carrying the session's cookies (the same
+// ones every time: what one answer sets does not carry to the next input).
 func (fa *fuzzApp) form(path, body string) *http.Request {
-	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, fa.a.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for _, c := range fa.cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
@@ -74,10 +53,20 @@ func (fa *fuzzApp) form(path, body string) *http.Request {
 	return req
 }
 
-func (fa *fuzzApp) serve(req *http.Request) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	fa.a.Handler.ServeHTTP(rec, req)
-	return rec
+// serve sends req to the app in process, without following a redirect,
+// and returns the answer with its body read.
+func (fa *fuzzApp) serve(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := fa.c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the answer: %v", req.Method, req.URL.Path, err)
+	}
+	return resp, string(b)
 }
 
 // digitsOnly keeps the digits of s.
@@ -118,14 +107,14 @@ func FuzzCheckoutForm(f *testing.F) {
 	f.Add("%zz&&=&card_number=%00%ff;x=1&mode=direct&mode=hosted")
 
 	f.Fuzz(func(t *testing.T, body string) {
-		resp := fa.serve(fa.form("/checkout", "csrf="+fa.csrf+"&"+body))
-		if resp.Code >= 500 {
-			t.Fatalf("POST /checkout %q: %d\n%s", body, resp.Code, resp.Body)
+		resp, page := fa.serve(t, fa.form("/checkout", "csrf="+fa.csrf+"&"+body))
+		if resp.StatusCode >= 500 {
+			t.Fatalf("POST /checkout %q: %d\n%s", body, resp.StatusCode, page)
 		}
-		if resp.Code == http.StatusForbidden {
+		if resp.StatusCode == http.StatusForbidden {
 			t.Fatalf("POST /checkout %q: 403: the fuzzer is not getting past CSRF", body)
 		}
-		answer := resp.Body.String() + resp.Header().Get("Location")
+		answer := page + resp.Header.Get("Location")
 		vals, _ := url.ParseQuery(body)
 		var others string
 		for k, vs := range vals {
@@ -144,7 +133,7 @@ func FuzzCheckoutForm(f *testing.F) {
 				continue // not a card number, or echoed legitimately in another field
 			}
 			if strings.Contains(answer, typed) || strings.Contains(answer, strings.TrimSpace(raw)) {
-				t.Fatalf("the answer to %q (%d) shows the card number %q back", body, resp.Code, raw)
+				t.Fatalf("the answer to %q (%d) shows the card number %q back", body, resp.StatusCode, raw)
 			}
 		}
 	})
@@ -180,7 +169,7 @@ func FuzzNotification(f *testing.F) {
 		f.Add([]byte("\x00\xff{"), "", "", "", "", sign)
 	}
 	f.Fuzz(func(t *testing.T, payload []byte, clientID, requestID, timestamp, sig string, sign bool) {
-		req := httptest.NewRequest(http.MethodPost, handlers.NotificationPath, bytes.NewReader(payload))
+		req, _ := http.NewRequest(http.MethodPost, fa.a.URL+handlers.NotificationPath, bytes.NewReader(payload))
 		req.Header.Set("Content-Type", "application/json")
 		set := func(k, v string) {
 			if v != "" && !strings.ContainsFunc(v, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }) {
@@ -201,7 +190,8 @@ func FuzzNotification(f *testing.F) {
 		set(signature.HeaderRequestTimestamp, timestamp)
 		set(signature.HeaderSignature, sig)
 		signed := sign && req.Header.Get(signature.HeaderRequestID) == requestID
-		code := fa.serve(req).Code
+		resp, _ := fa.serve(t, req)
+		code := resp.StatusCode
 		switch {
 		case code >= 500:
 			t.Fatalf("notification (signed %v) %q: %d", signed, payload, code)

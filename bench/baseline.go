@@ -18,12 +18,13 @@ var baselinePage = []byte("<!doctype html><html lang=\"en\"><head><meta charset=
 	strings.Repeat("<p>A fixed paragraph of text so the page weighs about one kilobyte.</p>", 12) +
 	"</main></body></html>\n")
 
-// runBaseline serves a bare Echo handler returning baselinePage on ADDR
-// (default 127.0.0.1:8090) until ctx ends. Hidden: used only by the bench.
-func runBaseline(ctx context.Context, getenv func(string) string) error {
-	addr := getenv("ADDR")
+// serveBaseline is the bench binary's hidden child mode for the yardstick:
+// a bare Echo handler returning baselinePage on ADDR until ctx ends. It runs
+// as its own process, like the app, so its CPU and memory are measured alike
+// and the shipped binary carries no bench code.
+func serveBaseline(ctx context.Context, addr string) error {
 	if addr == "" {
-		addr = "127.0.0.1:8090"
+		return errors.New("ADDR is not set")
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

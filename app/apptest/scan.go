@@ -1,8 +1,9 @@
-package app
+package apptest
 
 import (
 	"bytes"
 	"database/sql"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,7 +21,7 @@ import (
 	"doku-checkout/payment"
 )
 
-// testPANs are every card number the app tests type: docs/doku-api.md §14.
+// testPANs are every card number the tests type: docs/doku-api.md §14.
 var testPANs = []string{
 	"4111111111111111", "5573381011111101", "4000000000000002", "4000000000009995",
 	"4000000000000101", "4000000000000259", "4000000000000119", "4000000000000341",
@@ -26,22 +29,36 @@ var testPANs = []string{
 	"4111111111111112", // the Luhn-failing typo of TestCheckoutValidation
 }
 
-// testCVVs are the security codes the tests type. "123" is the e2e tests'
-// code; "737" and "7373" (AMEX) are this suite's distinctive ones.
+// testCVVs are the security codes the tests type. "123" is the browser
+// walk's code; "737" and "7373" (AMEX) are the suite's distinctive ones.
 var testCVVs = []string{"737", "7373", "123"}
 
-// TestMain runs the app tests, then searches everything they left behind —
-// every database with its -wal and -shm, every log, every cookie a test
-// client received — for a card number or a security code, and fails the run
-// if it finds one.
-func TestMain(m *testing.M) {
+// Main runs the package's tests (call it from TestMain), then searches
+// everything the apps they started left behind — every database with its
+// -wal and -shm, every log, every cookie a test client received — for a
+// card number or a security code, and fails the run if it finds one.
+//
+// While fuzzing (-test.fuzz), the scan does not run: the fuzzer types
+// random text in every field, card-like numbers included, and the app keeps
+// a name or an address as typed. `go test` runs the fuzz seeds, and scans.
+func Main(m *testing.M) {
 	dir, err := os.MkdirTemp("", "doku-checkout-app-tests-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "artifacts dir:", err)
 		os.Exit(1)
 	}
 	artifacts = dir
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		fuzzing.Store(true)
+	}
 	code := m.Run()
+	if fuzzing.Load() {
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}
 	scanStart := time.Now()
 	files := countFiles(dir)
 	leaks, err := scanArtifacts(dir)
@@ -67,8 +84,68 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(1)
 	}
-	fmt.Fprintf(os.Stderr, "card data scan: clean (%d files, %d cookies, %s)\n", files, cookieCount(), time.Since(scanStart).Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "card data scan: clean (%d apps, %d files, %d cookies, %s)\n", artifactSeq.Load(), files, cookieCount(), time.Since(scanStart).Round(time.Millisecond))
 	os.Exit(code)
+}
+
+// artifacts holds every database, log and cookie capture the apps of this
+// test binary produce; Main searches it for card data after the run, then
+// removes it. Empty outside Main: apps then use t.TempDir.
+var artifacts string
+
+var artifactSeq atomic.Int64
+
+// fuzzing is set while the fuzzer runs: nothing is scanned, so no cookie
+// is kept for the scan either.
+var fuzzing atomic.Bool
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// ArtifactDir is a fresh directory for one app of test tb, scanned by Main.
+func ArtifactDir(tb testing.TB) string {
+	tb.Helper()
+	if artifacts == "" {
+		return tb.TempDir()
+	}
+	dir := filepath.Join(artifacts, fmt.Sprintf("%03d-%s", artifactSeq.Add(1), unsafeName.ReplaceAllString(tb.Name(), "_")))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// seenCookies are the Set-Cookie headers every test client received, with
+// the app that set them, for the final scan.
+var seenCookies struct {
+	sync.Mutex
+	list []seenCookie
+}
+
+type seenCookie struct {
+	header string
+	app    *App
+}
+
+// CookieRecorder is a transport that notes the Set-Cookie headers of every
+// response for the card data scan.
+type CookieRecorder struct {
+	Next http.RoundTripper
+	App  *App
+}
+
+// RoundTrip sends req with Next and records the cookies set.
+func (c CookieRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.Next.RoundTrip(req)
+	if err == nil && !fuzzing.Load() {
+		if hs := resp.Header.Values("Set-Cookie"); len(hs) > 0 {
+			seenCookies.Lock()
+			for _, h := range hs {
+				seenCookies.list = append(seenCookies.list, seenCookie{header: h, app: c.App})
+			}
+			seenCookies.Unlock()
+		}
+	}
+	return resp, err
 }
 
 // finding is one piece of card data found where it must never be.
@@ -281,7 +358,7 @@ func scanCookies() []finding {
 		if err != nil || ck.Name != "dc_session" || ck.Value == "" || c.app == nil {
 			continue
 		}
-		values, err := decodeSession(ck, c.app.keys)
+		values, err := decodeSession(ck, c.app.Keys)
 		if err != nil {
 			out = append(out, finding{where, "session cookie could not be decoded to be scanned: " + err.Error()})
 			continue
@@ -333,106 +410,3 @@ func countFiles(dir string) int {
 	})
 	return n
 }
-
-// The scanner must be able to fail: planted card data of each kind is found,
-// and the clean forms the app legitimately writes are not.
-func TestLeakScannerFindsPlantedCardData(t *testing.T) {
-	if artifacts == "" {
-		t.Fatal("TestMain did not set up the artifacts directory")
-	}
-	scratch, err := os.MkdirTemp(artifacts, "scanner-self-check-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(scratch) // before the final scan, which would flag it
-	planted := map[string]string{
-		"plain.log":   `level=INFO msg=charge number=4000000000000259 amount=85000`,
-		"spaced.log":  `card_number=4111 1111 1111 1111&name=Siti`,
-		"amex.txt":    `{"card":"3782 822463 10005"}`,
-		"urlenc.log":  `body=card_number%3D5573+3810+1111+1101`,
-		"cvvform.log": `card_number=&card_cvv=737&save_card=1`,
-		"cvvjson.log": `{"card":{"number":"","cvv":"7373"}}`,
-		"cvvval.log":  `{"code":"737"}`,
-	}
-	for name, content := range planted {
-		if err := os.WriteFile(filepath.Join(scratch, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A database that kept a code in a cell with no label at all.
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(scratch, "planted.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`CREATE TABLE t (note TEXT); INSERT INTO t VALUES ('7373')`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	found, err := scanArtifacts(scratch)
-	if err != nil {
-		t.Fatalf("scan: %v", err)
-	}
-	for name := range planted {
-		if !hasFinding(found, name) {
-			t.Errorf("the scanner missed the card data planted in %s (found: %v)", name, found)
-		}
-	}
-	// Any Luhn-valid number with a brand's prefix is caught, listed or not.
-	if f := scanText("unlisted", []byte("pan 4000000000000259 seen")); !hasWhat(f, "card-like number 4000000000000259") {
-		t.Errorf("the Luhn rule does not catch a card number: %v", f)
-	}
-	if !hasFinding(found, "planted.db") {
-		t.Errorf("the scanner missed the security code in a database cell (found: %v)", found)
-	}
-
-	clean := `msg="charge executed" card=411111******1111 invoice=INV-20260101-0A1B2C3D4E amount=200000 took=1.234ms ` +
-		`approval=123456 ts=1767225600123 request_id=8d3f4e57-1b0c-4e43-9b8e-2f1c1234567a otp=123456 expiry=1230 addr=127.0.0.1:37373`
-	if f := scanText("clean", []byte(clean)); len(f) != 0 {
-		t.Errorf("the scanner flags what the app legitimately writes: %v", f)
-	}
-
-	// A session cookie holding a card number is found once decrypted.
-	keys := [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}
-	st := sessions.NewCookieStore(keys...)
-	rec := &recorderWriter{h: http.Header{}}
-	req, _ := http.NewRequest(http.MethodGet, "http://app.test/", nil)
-	s, _ := st.New(req, "dc_session")
-	s.Values["flash"] = "card 4111111111111111"
-	if err := st.Save(req, rec, s); err != nil {
-		t.Fatal(err)
-	}
-	header := rec.h.Get("Set-Cookie")
-	if f := scanText("raw", []byte(header)); len(f) != 0 {
-		t.Fatalf("expected the raw cookie to hide the number (encrypted), found %v", f)
-	}
-	ck, _ := http.ParseSetCookie(header)
-	values, err := decodeSession(ck, keys)
-	if err != nil || len(scanText("decoded", []byte(values))) == 0 {
-		t.Errorf("a card number in a session cookie is not found after decoding: %q, %v", values, err)
-	}
-}
-
-func hasWhat(fs []finding, what string) bool {
-	for _, f := range fs {
-		if f.what == what {
-			return true
-		}
-	}
-	return false
-}
-
-func hasFinding(fs []finding, where string) bool {
-	for _, f := range fs {
-		if strings.Contains(f.where, where) {
-			return true
-		}
-	}
-	return false
-}
-
-// recorderWriter is the least http.ResponseWriter sessions.Save needs.
-type recorderWriter struct{ h http.Header }
-
-func (r *recorderWriter) Header() http.Header         { return r.h }
-func (r *recorderWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (r *recorderWriter) WriteHeader(int)             {}
