@@ -18,7 +18,7 @@ func (h *Handler) Catalog(c echo.Context) error {
 }
 
 func (h *Handler) renderCatalog(c echo.Context, status int, msg string) error {
-	products, err := h.store.Products(h.ctx(c))
+	products, err := h.store.Catalog(h.ctx(c))
 	if err != nil {
 		return err
 	}

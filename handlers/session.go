@@ -36,6 +36,7 @@ func NewSessions(secure bool, keyPairs ...[]byte) *Sessions {
 	cs := sessions.NewCookieStore(keyPairs...)
 	cs.Options = &sessions.Options{Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
 	cs.MaxAge(cs.Options.MaxAge)
+	useSessionSerializer(cs.Codecs)
 	return &Sessions{store: cs}
 }
 

@@ -54,6 +54,7 @@ func (s *Store) Product(ctx context.Context, id int64) (Product, error) {
 
 // SeedProducts inserts the given products when the catalog is empty.
 func (s *Store) SeedProducts(ctx context.Context, products []Product) error {
+	defer s.catalogChanged()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: seed: %w", err)

@@ -65,6 +65,7 @@ func (s *Store) AdminProduct(ctx context.Context, id int64) (AdminProduct, error
 
 // CreateProduct inserts p and sets its id.
 func (s *Store) CreateProduct(ctx context.Context, p *AdminProduct) error {
+	defer s.catalogChanged()
 	res, err := s.exec(ctx, `INSERT INTO products (name, description, price_idr, image, stock, active, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		p.Name, p.Description, p.PriceIDR, p.Image, p.Stock, !p.Archived, s.now().UnixMilli())
 	if err != nil {
@@ -80,6 +81,7 @@ func (s *Store) CreateProduct(ctx context.Context, p *AdminProduct) error {
 // (their lines are copies), so a change never rewrites history; a product
 // is archived, never deleted.
 func (s *Store) UpdateProduct(ctx context.Context, p AdminProduct) error {
+	defer s.catalogChanged()
 	res, err := s.exec(ctx, `UPDATE products SET name = ?, description = ?, price_idr = ?, image = ?, stock = ?, active = ?, updated_at = ? WHERE id = ?`,
 		p.Name, p.Description, p.PriceIDR, p.Image, p.Stock, !p.Archived, s.now().UnixMilli(), p.ID)
 	if err != nil {

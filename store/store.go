@@ -34,6 +34,8 @@ type Store struct {
 	r     *sql.DB
 	now   func() time.Time
 	stmts stmtCache
+	// catalog spares every page a products query (catalog_cache.go).
+	catalog catalogCache
 }
 
 // Open opens (creating if needed) the SQLite file at path and migrates it.

@@ -16,8 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/sessions"
-
+	"doku-checkout/handlers"
 	"doku-checkout/payment"
 )
 
@@ -373,14 +372,11 @@ func decodeSession(ck *http.Cookie, keys [][]byte) (string, error) {
 	if len(keys) == 0 {
 		return "", fmt.Errorf("no keys")
 	}
-	st := sessions.NewCookieStore(keys...)
-	req, _ := http.NewRequest(http.MethodGet, "http://app.test/", nil)
-	req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-	s, err := st.Get(req, ck.Name)
+	values, err := handlers.DecodeSessionCookie(ck.Value, keys...)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%v", s.Values), nil
+	return fmt.Sprintf("%v", values), nil
 }
 
 func cookieCount() int {
