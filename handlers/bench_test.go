@@ -69,3 +69,33 @@ func BenchmarkCatalog(b *testing.B) { benchGet(b, "/", `data-testid="product"`) 
 
 // BenchmarkCheckoutForm is GET /checkout with a 2-line cart.
 func BenchmarkCheckoutForm(b *testing.B) { benchGet(b, "/checkout", `name="checkout_key"`) }
+
+// BenchmarkCart is GET /cart with a 2-line cart.
+func BenchmarkCart(b *testing.B) { benchGet(b, "/cart", `data-testid="cart-line"`) }
+
+// BenchmarkReceipt is GET /orders/{invoice}?k= of a paid guest order, as
+// the bench's receipt row: the order with its lines, the session, the page.
+func BenchmarkReceipt(b *testing.B) {
+	a := apptest.Start(b, apptest.Env(map[string]string{"LOG_LEVEL": "error"}))
+	s := apptest.NewShopper(b, a)
+	s.AddToCart("2", "1")
+	s.Pay(apptest.Card("4111111111111111", "737"), "123456")
+	if s.Text("order-status") != "SUCCESS" {
+		b.Fatalf("payment: %q", s.Text("order-status"))
+	}
+	link, _ := s.Doc.Find(`[data-testid="receipt-link"]`).Attr("href")
+	cookies := s.Cookies()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		req := httptest.NewRequest(http.MethodGet, link, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d", link, rec.Code)
+		}
+	}
+}

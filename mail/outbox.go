@@ -64,22 +64,18 @@ func NewOutbox(st *store.Store, cfg Config, log *slog.Logger) (*Outbox, error) {
 	}, nil
 }
 
-// enqueueTimeout bounds the receipt's write after a payment: the payment is
-// recorded already, and a slow write must not hold the shopper's page (the
-// catch-up writes it later).
-const enqueueTimeout = 5 * time.Second
-
 // OnFinal is the payment flow's hook (payment.Config.OnFinal): when an
-// order has just become SUCCESS, its receipt goes in the outbox. It never
-// fails the payment: an error is logged and the catch-up tries again.
-func (b *Outbox) OnFinal(ctx context.Context, o store.Order, to payment.Status) {
+// order has just become SUCCESS, the sender is woken and its catch-up
+// queues the receipt from the order's recorded move. Nothing is written on
+// the shopper's request: the payment's own commit is what the catch-up
+// reads, so a crash right after it loses no receipt either.
+func (b *Outbox) OnFinal(_ context.Context, _ store.Order, to payment.Status) {
 	if to != payment.StatusSuccess {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), enqueueTimeout)
-	defer cancel()
-	if err := b.EnqueueReceipt(ctx, o.ID); err != nil {
-		b.log.Warn("mail: receipt not queued yet; the catch-up will", "invoice", o.Invoice, "err", err)
+	select {
+	case b.wake <- struct{}{}:
+	default:
 	}
 }
 
