@@ -97,7 +97,7 @@ func (s *Store) UpdateProduct(ctx context.Context, p AdminProduct) error {
 // product with too little left refuses the whole order.
 func (s *Store) holdStock(ctx context.Context, tx *sql.Tx, lines []OrderLine) error {
 	for _, l := range lines {
-		res, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock - ? WHERE id = ? AND stock IS NOT NULL AND stock >= ?`, l.Quantity, l.ProductID, l.Quantity)
+		res, err := s.txExec(ctx, tx, sqlHoldStock, l.Quantity, l.ProductID, l.Quantity)
 		if err != nil {
 			return fmt.Errorf("store: hold stock: %w", err)
 		}
@@ -105,7 +105,7 @@ func (s *Store) holdStock(ctx context.Context, tx *sql.Tx, lines []OrderLine) er
 			continue
 		}
 		var counted bool
-		if err := tx.QueryRowContext(ctx, `SELECT stock IS NOT NULL FROM products WHERE id = ?`, l.ProductID).Scan(&counted); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := s.txQueryRow(ctx, tx, sqlStockCounted, l.ProductID).Scan(&counted); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: hold stock: %w", err)
 		}
 		if counted {

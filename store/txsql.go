@@ -39,6 +39,10 @@ WHERE id = ? AND status = ?`
 
 	sqlMoveCartItems  = `INSERT INTO cart_items (cart_id, product_id, quantity) SELECT ?, product_id, quantity FROM cart_items WHERE cart_id = ?`
 	sqlMoveCartOrders = `UPDATE orders SET cart_id = ? WHERE cart_id = ?`
+
+	// Stock held by an order in the transaction that creates it.
+	sqlHoldStock    = `UPDATE products SET stock = stock - ? WHERE id = ? AND stock IS NOT NULL AND stock >= ?`
+	sqlStockCounted = `SELECT stock IS NOT NULL FROM products WHERE id = ?`
 )
 
 var txQueries = []string{
@@ -55,4 +59,6 @@ var txQueries = []string{
 	sqlEmptyCart,
 	sqlMoveCartItems,
 	sqlMoveCartOrders,
+	sqlHoldStock,
+	sqlStockCounted,
 }
