@@ -33,8 +33,7 @@ func (h *Handler) Receipt(c echo.Context) error {
 		ApprovalCode: o.ApprovalCode, CustomerName: o.Name, Email: o.Email,
 		Delivery: views.DeliveryAddress{Name: o.Name, Address: o.Address, Country: o.Country, Phone: o.Phone},
 	}
-	shop := h.cfg.Merchant.Contact(h.ctx(c))
-	v.Store = views.StoreContact{Name: shop.Name, Email: shop.Email, Phone: shop.Phone, Address: shop.Address}
+	v.Store = v.Page.Shop
 	if o.CustomerID == 0 {
 		v.KeepURL = payment.ReceiptLink(o)
 	}

@@ -62,6 +62,9 @@ type Config struct {
 	// (default: authorise and capture at once) or TypeAuthorize (reserve
 	// now, capture at shipping). Both pass 3-D Secure first.
 	PaymentType string
+	// Types, when set, gives the payment type at each payment instead (the
+	// owner's settings); see paymentType.
+	Types TypeSource
 	// OnFinal, when set, is called after an order has moved to a final
 	// status, with the order as it was before the move (it is re-read for
 	// the new fields). The move is recorded already; the hook cannot undo

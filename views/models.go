@@ -22,6 +22,9 @@ type Page struct {
 	Refresh int
 	// Sandbox shows a banner: payments go to the embedded DOKU sandbox.
 	Sandbox bool
+	// Shop is the store's name and contact (the owner's settings), in the
+	// header, the <title> and the footer.
+	Shop StoreContact
 }
 
 // FieldErrors maps a form field name to its message.
