@@ -63,9 +63,11 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 	}
 	a.Store = st
 	a.closers = append(a.closers, st.Close)
-	if err := st.SeedProducts(ctx, demoCatalog); err != nil {
-		a.Close()
-		return nil, err
+	if cfg.DemoCatalog {
+		if err := st.SeedProducts(ctx, demoCatalog); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	if a.Shop, err = merchant.OpenSettings(ctx, st, cfg.InitialShop()); err != nil {
 		a.Close()
