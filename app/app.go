@@ -100,6 +100,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 		PaymentType: cfg.PaymentType,
 		Types:       a.Shop,
 		OnFinal:     a.Outbox.OnFinal,
+		OnRefund:    a.queueRefundMail,
 	}, a.Log)
 	h := handlers.New(st, a.Pay, client, handlers.NewSessions(cfg.Secure(), keys...), handlers.Config{
 		Modes: cfg.Modes, PaymentModes: a.Shop, SecureCookies: cfg.Secure(),

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"time"
 
 	mailer "doku-checkout/mail"
+	"doku-checkout/store"
 )
 
 // validateMail reports what is wrong with the mail settings.
@@ -71,4 +73,15 @@ func (a *App) runMail(ctx context.Context, done chan<- struct{}) {
 func validAddress(s string) bool {
 	m, err := mail.ParseAddress(s)
 	return err == nil && m.Address == s
+}
+
+// queueRefundMail is the payment flow's hook for a confirmed refund: the
+// shopper's refund notice goes in the outbox, once per refund. It never
+// fails the refund, which is recorded already; an error is logged.
+func (a *App) queueRefundMail(ctx context.Context, o store.Order, refundRef string, amountIDR int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := a.Outbox.EnqueueRefund(ctx, o.ID, refundRef, amountIDR); err != nil {
+		a.Log.Error("mail: queue refund notice", "invoice", o.Invoice, "refund", refundRef, "err", err)
+	}
 }

@@ -70,6 +70,10 @@ type Config struct {
 	// the new fields). The move is recorded already; the hook cannot undo
 	// it and must not take long (the receipt e-mail is queued here).
 	OnFinal func(ctx context.Context, o store.Order, to Status)
+	// OnRefund, when set, is called once a refund DOKU confirmed is
+	// recorded, with the order as it was before and the refund's own
+	// Request-Id and amount (the refund e-mail is queued here).
+	OnRefund func(ctx context.Context, o store.Order, refundRef string, amountIDR int64)
 }
 
 // Payment types a merchant can choose (docs/doku-api.md §5.1). MOTO and

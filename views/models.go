@@ -156,6 +156,9 @@ type ReceiptView struct {
 	// CapturedText and RefundedText, when set, show what was taken and
 	// given back (data-testid captured-total, refunded-total).
 	CapturedText, RefundedText string
+	// AuthorizedText, when set, is the amount reserved on the card and
+	// not taken yet (data-testid authorized-total).
+	AuthorizedText string
 }
 
 // DeliveryAddress is where an order is delivered.
@@ -175,6 +178,9 @@ type OrderRow struct {
 	DateText  string
 	TotalText string
 	Status    string
+	// RefundedText and AuthorizedText, when set, say what was given back
+	// or is only reserved (views/order_money.templ).
+	RefundedText, AuthorizedText string
 }
 
 // OrdersView is GET /orders.
