@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		case "sandbox":
 			return runSandbox(ctx, getenv, logOut)
 		case "admin":
-			return runAdmin(ctx, args[1:], getenv, os.Stdin, os.Stdout)
+			return app.AdminCommand(ctx, args[1:], getenv, os.Stdin, os.Stdout)
 		default:
 			return fmt.Errorf("unknown command %q (commands: sandbox, admin)", args[0])
 		}

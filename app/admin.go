@@ -17,6 +17,7 @@ func (a *App) mountAdmin(ctx context.Context, h *handlers.Handler) error {
 	h.MountAdmin(handlers.NewAdmin(a.Store, a.Pay, handlers.AdminConfig{
 		SecureCookies: cfg.Secure(),
 		ImageDir:      filepath.Join(filepath.Dir(cfg.DBPath), "images"),
+		Shop:          a.Shop,
 	}, a.Log.With("component", "admin")))
 	tok, err := staff.IssueSetupToken(ctx, a.Store)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"doku-checkout/doku"
 	"doku-checkout/handlers"
 	mailer "doku-checkout/mail"
+	"doku-checkout/merchant"
 	"doku-checkout/payment"
 	"doku-checkout/sandbox"
 	"doku-checkout/store"
@@ -41,6 +42,9 @@ type App struct {
 	// Outbox queues e-mails; Mailer delivers them (mail.go).
 	Outbox *mailer.Outbox
 	Mailer *mailer.Sender
+	// Shop is the owner's settings (name, contact, payment modes and
+	// type); the configuration's values were its first start's defaults.
+	Shop *merchant.Settings
 
 	closers []func() error
 }
@@ -59,7 +63,13 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 	}
 	a.Store = st
 	a.closers = append(a.closers, st.Close)
-	if err := st.SeedProducts(ctx, demoCatalog); err != nil {
+	if cfg.DemoCatalog {
+		if err := st.SeedProducts(ctx, demoCatalog); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	if a.Shop, err = merchant.OpenSettings(ctx, st, cfg.InitialShop()); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -88,15 +98,17 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 		PublicURL: cfg.PublicURL, ReconcileAfter: cfg.ReconcileAfter, CallTimeout: cfg.DokuTimeout + 5*time.Second,
 		ChargeWait:  cfg.ChargeWait,
 		PaymentType: cfg.PaymentType,
+		Types:       a.Shop,
 		OnFinal:     a.Outbox.OnFinal,
+		OnRefund:    a.queueRefundMail,
 	}, a.Log)
 	h := handlers.New(st, a.Pay, client, handlers.NewSessions(cfg.Secure(), keys...), handlers.Config{
-		Modes: cfg.Modes, SecureCookies: cfg.Secure(),
+		Modes: cfg.Modes, PaymentModes: a.Shop, SecureCookies: cfg.Secure(),
 		LoginPerMinute: cfg.LoginPerMin, CheckoutPerMinute: cfg.CheckoutPerMin,
 		FormActionOrigins:  formActionOrigins(a.DokuURL, cfg.FormActionExtra),
 		NotificationTarget: cfg.NotificationTarget(),
 		SandboxBanner:      a.Sandbox != nil,
-		Merchant:           cfg.Merchant,
+		Merchant:           a.Shop,
 		// The outbox page is the sandbox demo's mailbox: every shopper's
 		// mail on a shop only this machine reaches, only the viewer's own
 		// orders' mails on a public demo.
@@ -140,7 +152,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("doku-checkout listening", "url", a.Config.PublicURL, "addr", ln.Addr().String(),
-		"doku", a.DokuURL, "modes", strings.Join(a.Config.Modes, ","))
+		"doku", a.DokuURL, "modes", strings.Join(a.Shop.Modes(ctx), ","), "payment_type", a.Shop.PaymentType(ctx))
 	select {
 	case err := <-errc:
 		return err

@@ -46,6 +46,10 @@ type Config struct {
 	// to serve a shop reachable from elsewhere on the embedded sandbox, a
 	// demo: without it such a configuration refuses to start.
 	SandboxOnPublicURL bool
+	// DemoCatalog (DEMO_CATALOG=yes|no) fills a new database's empty
+	// catalog with the demo products. Default: yes on the embedded
+	// sandbox only; a shop pointed at DOKU starts empty.
+	DemoCatalog bool
 
 	// SMTPURL is where e-mails go (SMTP_URL); empty: they stay in the
 	// outbox (with the embedded sandbox, readable at /_sandbox/mail).
@@ -127,6 +131,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case "no", "false", "0":
 	default:
 		errs = append(errs, fmt.Errorf("SANDBOX_ON_PUBLIC_URL: want yes or no, got %q", v))
+	}
+	switch v := strings.ToLower(str("DEMO_CATALOG", "")); v {
+	case "":
+		c.DemoCatalog = c.DokuBaseURL == ""
+	case "yes", "true", "1":
+		c.DemoCatalog = true
+	case "no", "false", "0":
+	default:
+		errs = append(errs, fmt.Errorf("DEMO_CATALOG: want yes or no, got %q", v))
 	}
 	mode := strings.ToLower(str("PAYMENT_MODE", "direct,hosted"))
 	if mode == "both" {

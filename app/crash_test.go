@@ -183,7 +183,7 @@ func TestKilledMidChargeIsRepairedOnRestart(t *testing.T) {
 	appEnv := map[string]string{
 		"ADDR": appAddr, "PUBLIC_URL": appURL, "DB_PATH": dbPath, "DOKU_BASE_URL": sbURL,
 		"DOKU_CLIENT_ID": app.SandboxClientID, "DOKU_SECRET_KEY": app.SandboxSecretKey, "PAYMENT_MODE": "direct",
-		"RECONCILE_AFTER": "500ms", "LOGIN_RATE": "0", "CHECKOUT_RATE": "0", "LOG_LEVEL": "debug",
+		"RECONCILE_AFTER": "500ms", "LOGIN_RATE": "0", "CHECKOUT_RATE": "0", "LOG_LEVEL": "debug", "DEMO_CATALOG": "yes",
 	}
 	first := startProcess(t, bin, filepath.Join(dir, "app-1.log"), appEnv)
 	waitUp(t, appURL+"/healthz", first)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"time"
 
 	mailer "doku-checkout/mail"
+	"doku-checkout/store"
 )
 
 // validateMail reports what is wrong with the mail settings.
@@ -34,7 +36,13 @@ func (c Config) validateMail() error {
 // in the outbox, which the embedded sandbox's page shows).
 func (a *App) startMail() error {
 	cfg := a.Config
-	box, err := mailer.NewOutbox(a.Store, mailer.Config{From: cfg.MailFrom, PublicURL: cfg.PublicURL, Contact: cfg.Merchant}, a.Log.With("component", "mail"))
+	from := cfg.MailFrom
+	if shop := a.Shop.Contact(context.Background()); from == "" && !validAddress(shop.Email) {
+		// The owner left the store's e-mail empty: mails still need a
+		// sender, STORE_EMAIL's (checked at start).
+		from = (&mail.Address{Name: shop.Name, Address: cfg.Merchant.Email}).String()
+	}
+	box, err := mailer.NewOutbox(a.Store, mailer.Config{From: from, PublicURL: cfg.PublicURL, Contact: a.Shop}, a.Log.With("component", "mail"))
 	if err != nil {
 		return err
 	}
@@ -59,4 +67,21 @@ func (a *App) startMail() error {
 func (a *App) runMail(ctx context.Context, done chan<- struct{}) {
 	defer close(done)
 	a.Mailer.Run(ctx)
+}
+
+// validAddress reports whether s is a bare e-mail address.
+func validAddress(s string) bool {
+	m, err := mail.ParseAddress(s)
+	return err == nil && m.Address == s
+}
+
+// queueRefundMail is the payment flow's hook for a confirmed refund: the
+// shopper's refund notice goes in the outbox, once per refund. It never
+// fails the refund, which is recorded already; an error is logged.
+func (a *App) queueRefundMail(ctx context.Context, o store.Order, refundRef string, amountIDR int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := a.Outbox.EnqueueRefund(ctx, o.ID, refundRef, amountIDR); err != nil {
+		a.Log.Error("mail: queue refund notice", "invoice", o.Invoice, "refund", refundRef, "err", err)
+	}
 }

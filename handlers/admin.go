@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/merchant"
 	"doku-checkout/payment"
 	"doku-checkout/route"
 	"doku-checkout/static"
@@ -29,6 +30,9 @@ type AdminConfig struct {
 	FailureWindow                    time.Duration
 	// ImageDir is where uploaded product images are kept.
 	ImageDir string
+	// Shop is the shop's settings (name, contact, payment modes and type),
+	// which the settings page reads and saves.
+	Shop *merchant.Settings
 }
 
 // Admin serves the back office. It shares the router, CSRF and error page
@@ -157,9 +161,7 @@ func (a *Admin) page(c echo.Context, title string) views.AdminPage {
 	if st, ok := c.Get(staffKey).(store.Staff); ok {
 		p.StaffEmail, p.Owner = st.Email, st.Role == store.RoleOwner
 	}
-	if name, err := a.store.Setting(c.Request().Context(), SettingStoreName); err == nil {
-		p.StoreName = name
-	}
+	p.StoreName = a.cfg.Shop.Contact(c.Request().Context()).Name
 	if ck, err := c.Cookie(adminFlashCookie); err == nil {
 		if msg, ok := flashTexts[ck.Value]; ok {
 			p.Flash = msg
@@ -168,9 +170,6 @@ func (a *Admin) page(c echo.Context, title string) views.AdminPage {
 	}
 	return p
 }
-
-// SettingStoreName is the settings key of the store's name.
-const SettingStoreName = "store_name"
 
 // adminFlashCookie carries the key of a fixed message to the next page.
 const adminFlashCookie = "dc_admin_flash"

@@ -3,37 +3,28 @@ package handlers
 import (
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/merchant"
+	"doku-checkout/payment"
 	"doku-checkout/route"
 	"doku-checkout/views"
 )
 
-// Settings keys of the store's details (the shop reads them too).
-const (
-	SettingContactEmail = "contact_email"
-	SettingContactPhone = "contact_phone"
-	SettingAddress      = "store_address"
-	SettingModes        = "payment_modes" // "direct", "hosted" or "direct,hosted"
-	SettingPaymentType  = "payment_type"  // SALE or AUTHORIZE
-)
-
-func (a *Admin) settingsForm(c echo.Context) views.AdminSettingsForm {
-	get := func(k, def string) string {
-		if v, err := a.store.Setting(c.Request().Context(), k); err == nil {
-			return v
-		}
-		return def
-	}
-	modes := get(SettingModes, "direct,hosted")
+func settingsForm(sh merchant.Shop) views.AdminSettingsForm {
 	return views.AdminSettingsForm{
-		StoreName: get(SettingStoreName, "Toko Kita"), ContactEmail: get(SettingContactEmail, ""), ContactPhone: get(SettingContactPhone, ""),
-		Address: get(SettingAddress, ""), ModeDirect: strings.Contains(modes, "direct"), ModeHosted: strings.Contains(modes, "hosted"),
-		PaymentType: get(SettingPaymentType, "SALE"),
+		StoreName: sh.Name, ContactEmail: sh.Email, ContactPhone: sh.Phone, Address: sh.Address,
+		ModeDirect: slices.Contains(sh.Modes, payment.ModeDirect), ModeHosted: slices.Contains(sh.Modes, payment.ModeHosted),
+		PaymentType: sh.PaymentType,
 	}
+}
+
+func (a *Admin) settingsForm(echo.Context) views.AdminSettingsForm {
+	return settingsForm(a.cfg.Shop.Shop())
 }
 
 // AdminSettings renders GET /admin/settings (owner).
@@ -74,19 +65,19 @@ func (a *Admin) AdminSaveSettings(c echo.Context) error {
 			FormError: "Please correct the fields marked below."}))
 	}
 	before := a.settingsForm(c)
-	var modes []string
+	sh := merchant.Shop{Contact: merchant.Contact{Name: f.StoreName, Email: f.ContactEmail, Phone: f.ContactPhone, Address: f.Address},
+		PaymentType: f.PaymentType}
 	if f.ModeDirect {
-		modes = append(modes, "direct")
+		sh.Modes = append(sh.Modes, payment.ModeDirect)
 	}
 	if f.ModeHosted {
-		modes = append(modes, "hosted")
+		sh.Modes = append(sh.Modes, payment.ModeHosted)
 	}
-	for k, v := range map[string]string{SettingStoreName: f.StoreName, SettingContactEmail: f.ContactEmail, SettingContactPhone: f.ContactPhone,
-		SettingAddress: f.Address, SettingModes: strings.Join(modes, ","), SettingPaymentType: f.PaymentType} {
-		if err := a.store.SetSetting(c.Request().Context(), k, v); err != nil {
-			return err
-		}
+	if err := a.cfg.Shop.Save(c.Request().Context(), sh); err != nil {
+		return err
 	}
+	// The record shows what was saved, as the form would show it.
+	f = settingsForm(sh)
 	if err := a.audit(c, "settings.update", "settings", before, f); err != nil {
 		return err
 	}

@@ -27,7 +27,8 @@ func (h *Handler) CheckoutForm(c echo.Context) error {
 	if len(lines) == 0 {
 		return h.flashRedirect(c, route.Cart, "Your cart is empty: add something first.")
 	}
-	form := views.CheckoutForm{Country: "ID", Mode: h.cfg.Modes[0]}
+	modeList, modes := h.modes(c)
+	form := views.CheckoutForm{Country: "ID", Mode: modeList[0]}
 	cust, custErr := h.customer(c)
 	if custErr == nil {
 		form.Name, form.Email = cust.Name, cust.Email
@@ -39,11 +40,11 @@ func (h *Handler) CheckoutForm(c echo.Context) error {
 		if prev.Country != "" {
 			form.Country = prev.Country
 		}
-		if h.modes[prev.Mode] {
+		if modes[prev.Mode] {
 			form.Mode = prev.Mode
 		}
 	}
-	if custErr == nil && h.modes[payment.ModeDirect] {
+	if custErr == nil && modes[payment.ModeDirect] {
 		if cards, err := h.store.SavedCards(h.ctx(c), cust.ID); err == nil && len(cards) > 0 {
 			form.SavedCard = cards[0].ID // preselected; "Use a new card" is one click away
 		}
@@ -69,9 +70,10 @@ func (h *Handler) previousOrder(c echo.Context, cust store.Customer, loggedIn bo
 
 func (h *Handler) renderCheckout(c echo.Context, status int, form views.CheckoutForm, errs views.FieldErrors, formErr string, lines []store.CartLine) error {
 	h.strictCardPage(c)
+	_, modes := h.modes(c)
 	v := views.CheckoutView{
 		Page: h.page(c, "Checkout"), Form: form, Errors: errs, FormError: formErr,
-		DirectEnabled: h.modes[payment.ModeDirect], HostedEnabled: h.modes[payment.ModeHosted],
+		DirectEnabled: modes[payment.ModeDirect], HostedEnabled: modes[payment.ModeHosted],
 		Countries: countries, CheckoutKey: randomID(), CartVersion: cartVersion(lines),
 		// Back after a submission: the card number and CVV are not sent back.
 		CardAgain: c.Request().Method == http.MethodPost && form.SavedCard == 0,
@@ -94,7 +96,7 @@ func (h *Handler) renderCheckout(c echo.Context, status int, form views.Checkout
 // syncSavedCards picks up cards saved on DOKU Checkout; DOKU being slow or
 // down must not stop the page, so it gets two seconds and errors are logged.
 func (h *Handler) syncSavedCards(c echo.Context, cust store.Customer) {
-	if !h.modes[payment.ModeHosted] {
+	if _, modes := h.modes(c); !modes[payment.ModeHosted] {
 		return
 	}
 	ctx, cancel := context.WithTimeout(h.ctx(c), 2*time.Second)
@@ -126,8 +128,9 @@ func (h *Handler) Checkout(c echo.Context) error {
 		Mode: c.FormValue("mode"),
 		Card: payment.NewCard{Number: c.FormValue("card_number"), Expiry: c.FormValue("card_expiry"), CVV: c.FormValue("card_cvv")},
 	}
-	if in.Mode == "" && len(h.cfg.Modes) == 1 {
-		in.Mode = h.cfg.Modes[0]
+	modeList, modes := h.modes(c)
+	if in.Mode == "" && len(modeList) == 1 {
+		in.Mode = modeList[0]
 	}
 	cust, custErr := h.customer(c)
 	loggedIn := custErr == nil
@@ -144,7 +147,7 @@ func (h *Handler) Checkout(c echo.Context) error {
 	// What goes back into the form: never the card number or CVV.
 	form := views.CheckoutForm{Name: in.Name, Email: in.Email, Phone: in.Phone, Address: in.Address, Country: in.Country,
 		CardExpiry: in.Card.Expiry, SaveCard: in.SaveCard, SavedCard: in.SavedCardID, Mode: in.Mode}
-	for k, v := range in.Validate(time.Now(), countryCodes, h.modes) {
+	for k, v := range in.Validate(time.Now(), countryCodes, modes) {
 		errs[k] = v
 	}
 	if len(errs) > 0 {

@@ -30,7 +30,9 @@ type NotificationVerifier interface {
 // Config holds the HTTP layer's settings.
 type Config struct {
 	// Modes are the enabled payment modes: payment.ModeDirect, payment.ModeHosted or both.
-	Modes []string
+	// PaymentModes, when set, tells them at each request instead (the owner's settings).
+	Modes        []string
+	PaymentModes ModeSource
 	// SecureCookies marks cookies Secure (the app is served over TLS).
 	SecureCookies bool
 	// LoginPerMinute and CheckoutPerMinute bound attempts per client address.
@@ -66,7 +68,6 @@ type Handler struct {
 	sessions *Sessions
 	cfg      Config
 	log      *slog.Logger
-	modes    map[string]bool
 	limits   authLimits
 	admin    *Admin // the back office, mounted by MountAdmin
 }
@@ -82,11 +83,10 @@ func New(st *store.Store, pay *payment.Service, verifier NotificationVerifier, s
 	if cfg.NotificationTarget == "" {
 		cfg.NotificationTarget = route.Notification
 	}
-	modes := map[string]bool{}
-	for _, m := range cfg.Modes {
-		modes[m] = true
+	if cfg.PaymentModes == nil {
+		cfg.PaymentModes = fixedModes(cfg.Modes)
 	}
-	return &Handler{store: st, pay: pay, verifier: verifier, sessions: sessions, cfg: cfg, log: log, modes: modes,
+	return &Handler{store: st, pay: pay, verifier: verifier, sessions: sessions, cfg: cfg, log: log,
 		limits: newAuthLimits(cfg.LoginPerMinute)}
 }
 
@@ -108,6 +108,7 @@ func render(c echo.Context, status int, comp templ.Component) error {
 func (h *Handler) page(c echo.Context, title string) views.Page {
 	s := h.sessions.Get(c)
 	p := views.Page{Title: title, StaticPrefix: route.StaticRoot + static.Version + "/", Sandbox: h.cfg.SandboxBanner}
+	p.Shop = storeContact(h.cfg.Merchant.Contact(h.ctx(c)))
 	if tok, ok := c.Get("csrf").(string); ok {
 		p.CSRF = tok
 	}

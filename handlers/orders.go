@@ -33,8 +33,7 @@ func (h *Handler) Receipt(c echo.Context) error {
 		ApprovalCode: o.ApprovalCode, CustomerName: o.Name, Email: o.Email,
 		Delivery: views.DeliveryAddress{Name: o.Name, Address: o.Address, Country: o.Country, Phone: o.Phone},
 	}
-	shop := h.cfg.Merchant.Contact(h.ctx(c))
-	v.Store = views.StoreContact{Name: shop.Name, Email: shop.Email, Phone: shop.Phone, Address: shop.Address}
+	v.Store = v.Page.Shop
 	if o.CustomerID == 0 {
 		v.KeepURL = payment.ReceiptLink(o)
 	}
@@ -45,6 +44,9 @@ func (h *Handler) Receipt(c echo.Context) error {
 	}
 	if r.RefundedIDR > 0 {
 		v.CapturedText, v.RefundedText = views.IDR(r.CapturedIDR), views.IDR(r.RefundedIDR)
+	}
+	if o.Status == payment.StatusAuthorized {
+		v.AuthorizedText = views.IDR(o.AmountIDR)
 	}
 	for _, l := range o.Lines {
 		v.Lines = append(v.Lines, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
@@ -97,8 +99,15 @@ func (h *Handler) Orders(c echo.Context) error {
 	}
 	v := views.OrdersView{Page: h.page(c, "Your orders")}
 	for _, o := range orders {
-		v.Orders = append(v.Orders, views.OrderRow{Invoice: o.Invoice, URL: payment.ReceiptPath(o),
-			DateText: views.DateWIB(o.CreatedAt), TotalText: views.IDR(o.AmountIDR), Status: payment.ShownStatus(o.Status)})
+		row := views.OrderRow{Invoice: o.Invoice, URL: payment.ReceiptPath(o),
+			DateText: views.DateWIB(o.CreatedAt), TotalText: views.IDR(o.AmountIDR), Status: payment.ShownStatus(o.Status)}
+		if o.RefundedIDR > 0 {
+			row.RefundedText = views.IDR(o.RefundedIDR)
+		}
+		if o.Status == payment.StatusAuthorized {
+			row.AuthorizedText = views.IDR(o.AmountIDR)
+		}
+		v.Orders = append(v.Orders, row)
 	}
 	return render(c, http.StatusOK, views.OrdersPage(v))
 }

@@ -242,6 +242,9 @@ func (s *Service) settleAction(ctx context.Context, orderID int64, a store.Payme
 		return
 	}
 	s.log.Info("payment: action done", "invoice", o.Invoice, "kind", a.Kind, "amount", a.AmountIDR, "request_id", a.RequestID)
+	if a.Kind == store.ActionRefund && s.cfg.OnRefund != nil {
+		s.cfg.OnRefund(ctx, o, a.RequestID, a.AmountIDR)
+	}
 }
 
 func captureRequest(o store.Order, a store.PaymentAction) doku.CaptureRequest {

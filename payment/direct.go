@@ -112,7 +112,7 @@ func (s *Service) chargeRequest(ctx context.Context, o store.Order) (doku.Charge
 	req := doku.ChargeRequest{
 		Order:        doku.Order{InvoiceNumber: o.Invoice, Amount: o.AmountIDR},
 		ThreeDSecure: doku.ThreeDSInput{AuthenticationID: o.AuthID},
-		Payment:      doku.PaymentInput{Type: s.cfg.PaymentType},
+		Payment:      doku.PaymentInput{Type: s.paymentType(ctx)},
 		Customer:     gatewayCustomer(orderContact(o)),
 	}
 	req.Order.LineItems = gatewayLineItems(o.Lines, o.AmountIDR)

@@ -30,10 +30,10 @@ func (s *Service) startHosted(ctx context.Context, o store.Order, customer *stor
 	}
 	req.Order.LineItems = gatewayLineItems(o.Lines, o.AmountIDR)
 	req.Payment.PaymentDueDate = HostedDueMinutes
-	if s.cfg.PaymentType != TypeSale {
+	if t := s.paymentType(ctx); t != TypeSale {
 		// CO-BE lists payment.type as optional; SALE, the default, is
 		// left out as every DOKU plugin does.
-		req.Payment.Type = s.cfg.PaymentType
+		req.Payment.Type = t
 	}
 	req.Payment.PaymentMethodTypes = []string{"CREDIT_CARD"}
 	if customer != nil {

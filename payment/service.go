@@ -62,11 +62,18 @@ type Config struct {
 	// (default: authorise and capture at once) or TypeAuthorize (reserve
 	// now, capture at shipping). Both pass 3-D Secure first.
 	PaymentType string
+	// Types, when set, gives the payment type at each payment instead (the
+	// owner's settings); see paymentType.
+	Types TypeSource
 	// OnFinal, when set, is called after an order has moved to a final
 	// status, with the order as it was before the move (it is re-read for
 	// the new fields). The move is recorded already; the hook cannot undo
 	// it and must not take long (the receipt e-mail is queued here).
 	OnFinal func(ctx context.Context, o store.Order, to Status)
+	// OnRefund, when set, is called once a refund DOKU confirmed is
+	// recorded, with the order as it was before and the refund's own
+	// Request-Id and amount (the refund e-mail is queued here).
+	OnRefund func(ctx context.Context, o store.Order, refundRef string, amountIDR int64)
 }
 
 // Payment types a merchant can choose (docs/doku-api.md §5.1). MOTO and

@@ -29,10 +29,17 @@ func (f OrderFilter) where() (string, []any) {
 	if !f.To.IsZero() {
 		conds, args = append(conds, "created_at < ?"), append(args, f.To.UnixMilli())
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
+	// One kind of search per query, so an invoice or an e-mail is found
+	// through its index; only part of a name reads every order.
+	switch q := strings.TrimSpace(f.Q); {
+	case q == "":
+	case strings.HasPrefix(strings.ToUpper(q), "INV-"):
+		conds, args = append(conds, "invoice = ?"), append(args, strings.ToUpper(q))
+	case strings.Contains(q, "@"):
+		conds, args = append(conds, "email = ? COLLATE NOCASE"), append(args, q)
+	default:
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-		conds = append(conds, `(invoice = ? OR email = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\')`)
-		args = append(args, strings.ToUpper(q), q, like)
+		conds, args = append(conds, `name LIKE ? ESCAPE '\'`), append(args, like)
 	}
 	if f.BeforeID > 0 {
 		conds, args = append(conds, "id < ?"), append(args, f.BeforeID)

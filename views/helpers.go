@@ -7,15 +7,15 @@ import (
 	"github.com/a-h/templ"
 )
 
-// storeName is the demo store's name, shown in the header and the <title>.
+// storeName is the demo store's name, for a page built without the shop's (Page.Shop).
 const storeName = "Toko Kita"
 
 // pageTitle is the document title: the page's own title, then the store's.
 func pageTitle(p Page) string {
 	if p.Title == "" {
-		return storeName
+		return shopName(p)
 	}
-	return p.Title + " · " + storeName
+	return p.Title + " · " + shopName(p)
 }
 
 // errorID is the id of the message element under an invalid field.

@@ -22,6 +22,9 @@ type Page struct {
 	Refresh int
 	// Sandbox shows a banner: payments go to the embedded DOKU sandbox.
 	Sandbox bool
+	// Shop is the store's name and contact (the owner's settings), in the
+	// header, the <title> and the footer.
+	Shop StoreContact
 }
 
 // FieldErrors maps a form field name to its message.
@@ -153,6 +156,9 @@ type ReceiptView struct {
 	// CapturedText and RefundedText, when set, show what was taken and
 	// given back (data-testid captured-total, refunded-total).
 	CapturedText, RefundedText string
+	// AuthorizedText, when set, is the amount reserved on the card and
+	// not taken yet (data-testid authorized-total).
+	AuthorizedText string
 }
 
 // DeliveryAddress is where an order is delivered.
@@ -172,6 +178,9 @@ type OrderRow struct {
 	DateText  string
 	TotalText string
 	Status    string
+	// RefundedText and AuthorizedText, when set, say what was given back
+	// or is only reserved (views/order_money.templ).
+	RefundedText, AuthorizedText string
 }
 
 // OrdersView is GET /orders.

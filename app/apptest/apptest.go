@@ -89,11 +89,14 @@ func Gateway(gw payment.Gateway) Option {
 }
 
 // defaults are the test configuration: fast reconciler and sandbox delays,
-// no rate limits, debug logs (the card data scan reads them).
+// no rate limits, debug logs (the card data scan reads them), the demo
+// catalog.
 func defaults() map[string]string {
 	return map[string]string{
 		"SANDBOX_ADDR": "127.0.0.1:0", "PAYMENT_MODE": "direct", "RECONCILE_AFTER": "200ms", "LOG_LEVEL": "debug",
 		"LOGIN_RATE": "0", "CHECKOUT_RATE": "0", "DOKU_TIMEOUT": "3s",
+		// The demo products, also on a real DOKU_BASE_URL (Recorded).
+		"DEMO_CATALOG":          "yes",
 		"SANDBOX_PENDING_DELAY": "300ms", "SANDBOX_SLOW_DELAY": "5s", "SANDBOX_NOTIFY_RETRY_SCALE": "0.0005",
 	}
 }

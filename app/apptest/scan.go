@@ -18,6 +18,7 @@ import (
 
 	"doku-checkout/handlers"
 	"doku-checkout/payment"
+	"doku-checkout/staff"
 )
 
 // testPANs are every card number the tests type: docs/doku-api.md §14.
@@ -53,6 +54,9 @@ func Main(m *testing.M) {
 	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
 		fuzzing.Store(true)
 	}
+	// Back-office accounts hash with bcrypt's lowest cost here: set once,
+	// before any app runs, so no test races on it.
+	staff.FastHashesForTests()
 	code := m.Run()
 	if fuzzing.Load() {
 		os.RemoveAll(dir)

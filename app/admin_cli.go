@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bufio"
@@ -12,16 +12,16 @@ import (
 
 	"golang.org/x/term"
 
-	"doku-checkout/app"
 	"doku-checkout/staff"
 	"doku-checkout/store"
 )
 
-// runAdmin is `doku-checkout admin create --email E [--role owner|staff]`:
-// it adds a back-office account to DB_PATH. The password is read from the
+// AdminCommand is `doku-checkout admin create --email E [--role owner|staff]`:
+// it adds a back-office account to DB_PATH (main runs it; the browser walk
+// calls it with the password on stdin). The password is read from the
 // terminal without echo, or from the first line of stdin when it is not a
 // terminal (scripts, tests). There is no default password.
-func runAdmin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, out io.Writer) error {
+func AdminCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, out io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: doku-checkout admin create --email E [--role owner|staff]")
 	}
@@ -35,7 +35,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if *email == "" {
 		return errors.New("admin create: --email is required")
 	}
-	cfg, err := app.LoadConfig(getenv)
+	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
