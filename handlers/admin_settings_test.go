@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,10 +66,7 @@ func TestAdminSettingsTakeEffect(t *testing.T) {
 		}
 	}
 	o := a.Order(t, shopper.Text("invoice-number"))
-	mails, err := a.Store.MailsOfOrder(context.Background(), o.ID)
-	if err != nil || len(mails) != 1 {
-		t.Fatalf("mails of the order: %d (%v), want the receipt", len(mails), err)
-	}
+	mails := a.WaitMails(t, o.ID, 1, 5*time.Second) // the receipt
 	m, err := mail.Parse(mails[0].Message)
 	if err != nil {
 		t.Fatal(err)

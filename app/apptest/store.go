@@ -154,3 +154,27 @@ func (a *App) TryNotify(body []byte, secret string) (int, error) {
 	resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+// WaitMails polls the outbox until the order has n mails, or fails after
+// within. Mails are queued by the sender's catch-up, just after the
+// payment's commit, not on the shopper's request.
+func (a *App) WaitMails(tb testing.TB, orderID int64, n int, within time.Duration) []store.OutboxMail {
+	tb.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		ms, err := a.Store.MailsOfOrder(context.Background(), orderID)
+		if err != nil {
+			tb.Fatalf("mails of order %d: %v", orderID, err)
+		}
+		if len(ms) >= n {
+			if len(ms) > n {
+				tb.Fatalf("order %d has %d mails, want %d", orderID, len(ms), n)
+			}
+			return ms
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("order %d has %d mails after %s, want %d", orderID, len(ms), within, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
