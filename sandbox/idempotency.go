@@ -28,6 +28,8 @@ func (s *Server) idempotent(w http.ResponseWriter, req *apiRequest, h apiHandler
 	if !seen {
 		e = &idemEntry{fingerprint: fp, done: make(chan struct{})}
 		st.idem[key] = e
+		st.idemOrder = append(st.idemOrder, key)
+		st.forgetOldIdem(s.idemKeep())
 	}
 	s.mu.Unlock()
 
@@ -64,5 +66,42 @@ func (s *Server) idempotent(w http.ResponseWriter, req *apiRequest, h apiHandler
 	case <-e.done:
 		s.write(w, r, req.requestID, resp, false)
 	case <-r.Context().Done():
+	}
+}
+
+func (s *Server) idemKeep() int {
+	if s.cfg.IdempotencyKeep > 0 {
+		return s.cfg.IdempotencyKeep
+	}
+	return defaultIdemKeep
+}
+
+// forgetOldIdem drops the oldest answered Request-Ids beyond keep. One still
+// being answered is kept (a resend waits for it), and so is everything
+// after it. Callers hold s.mu.
+func (st *state) forgetOldIdem(keep int) {
+	drop := 0
+	for len(st.idemOrder)-drop > keep {
+		e := st.idem[st.idemOrder[drop]]
+		if e != nil {
+			select {
+			case <-e.done:
+			default:
+				st.trimIdem(drop)
+				return
+			}
+		}
+		delete(st.idem, st.idemOrder[drop])
+		drop++
+	}
+	st.trimIdem(drop)
+}
+
+// trimIdem removes the first n keys of idemOrder, copying the rest to a
+// fresh slice now and then so the dropped keys' memory is freed.
+func (st *state) trimIdem(n int) {
+	st.idemOrder = st.idemOrder[n:]
+	if cap(st.idemOrder) > 4*len(st.idemOrder)+1024 {
+		st.idemOrder = append([]string(nil), st.idemOrder...)
 	}
 }

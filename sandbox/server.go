@@ -38,6 +38,12 @@ type Config struct {
 	Now func() time.Time
 	// HTTPClient sends notifications. Default a client with a 10 s timeout.
 	HTTPClient *http.Client
+	// IdempotencyKeep is how many answered Request-Ids the sandbox keeps
+	// to replay (default 4096): beyond it, the oldest answered ones are
+	// forgotten, so a long-running demo does not grow without end. DOKU's
+	// own window is not documented (docs/doku-api.md §17); a client resends
+	// within seconds, long before 4096 other requests.
+	IdempotencyKeep int
 }
 
 // Defaults applied by New.
@@ -49,6 +55,7 @@ const (
 	maxBodyBytes        = 64 << 10
 	maxTimestampSkew    = 5 * time.Minute
 	maxRequestIDLen     = 128
+	defaultIdemKeep     = 4096
 )
 
 // Server is the sandbox. Create it with New; it is safe for concurrent use.

@@ -41,6 +41,7 @@ func knownPaymentType(t string) bool {
 // state is everything Reset forgets. Guarded by Server.mu.
 type state struct {
 	idem             map[string]*idemEntry
+	idemOrder        []string // keys of idem, oldest first
 	auths            map[string]*authentication
 	txs              []*transaction
 	txByRequestID    map[string]*transaction
