@@ -53,7 +53,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 		opt(&o)
 	}
 	a := &App{Config: cfg, Log: NewLogger(logOut, cfg.LogLevel)}
-	st, err := store.Open(ctx, cfg.DBPath)
+	st, err := store.Open(ctx, cfg.Database())
 	if err != nil {
 		return nil, err
 	}

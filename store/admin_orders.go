@@ -17,7 +17,7 @@ type OrderFilter struct {
 }
 
 // where is the filter as SQL conditions and their arguments.
-func (f OrderFilter) where() (string, []any) {
+func (f OrderFilter) where(pg bool) (string, []any) {
 	var conds []string
 	var args []any
 	if f.Status != "" {
@@ -31,7 +31,11 @@ func (f OrderFilter) where() (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-		conds = append(conds, `(invoice = ? OR email = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\')`)
+		if pg { // no NOCASE collation there; LIKE is case-sensitive
+			conds = append(conds, `(invoice = ? OR lower(email) = lower(?) OR name ILIKE ? ESCAPE '\')`)
+		} else {
+			conds = append(conds, `(invoice = ? OR email = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\')`)
+		}
 		args = append(args, strings.ToUpper(q), q, like)
 	}
 	if f.BeforeID > 0 {
@@ -46,7 +50,7 @@ func (f OrderFilter) where() (string, []any) {
 // AdminOrders lists orders matching f, newest first, without lines. The
 // next page is f with BeforeID set to the last order's id.
 func (s *Store) AdminOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
-	where, args := f.where()
+	where, args := f.where(s.pg)
 	q := where + " ORDER BY id DESC"
 	if f.Limit > 0 {
 		q += " LIMIT ?"
