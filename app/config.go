@@ -24,11 +24,11 @@ const (
 
 // Config is the app's configuration, read from the environment.
 type Config struct {
-	Addr           string        // ADDR
-	DBPath         string        // DB_PATH
+	Addr   string // ADDR
+	DBPath string // DB_PATH
 	// DatabaseURL (DATABASE_URL=postgres://…) selects PostgreSQL, where
 	// several instances share one database; empty: SQLite at DB_PATH.
-	DatabaseURL string
+	DatabaseURL    string
 	PublicURL      string        // PUBLIC_URL
 	DokuBaseURL    string        // DOKU_BASE_URL; empty = embedded sandbox
 	SandboxAddr    string        // SANDBOX_ADDR
