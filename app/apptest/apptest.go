@@ -55,6 +55,7 @@ type App struct {
 type Option func(*options)
 
 type options struct {
+	postgres  bool
 	env       map[string]string
 	record    bool
 	inProcess bool
@@ -81,6 +82,13 @@ func Recorded() Option { return func(o *options) { o.record = true } }
 // request would be the measurement.
 func InProcess() Option { return func(o *options) { o.inProcess = true } }
 
+// Postgres runs the app on PostgreSQL: a fresh database on the test
+// binary's throwaway cluster (store/pgtest), in place of the SQLite file.
+// When the test ends the database is copied into a SQLite file among the
+// artifacts, so that Main's card data scan reads it like any other.
+// APPTEST_STORE=postgres in the environment makes it every app's default.
+func Postgres() Option { return func(o *options) { o.postgres = true } }
+
 // Gateway puts gw in the embedded sandbox's place: the payment flow calls
 // it for 3-D Secure, charges and status checks. Notifications are still
 // verified with the app's DOKU secret (NotificationBody and App.Notify).
@@ -102,9 +110,13 @@ func defaults() map[string]string {
 // until the test ends.
 func Start(tb testing.TB, opts ...Option) *App {
 	tb.Helper()
-	o := options{env: defaults()}
+	o := options{env: defaults(), postgres: os.Getenv("APPTEST_STORE") == "postgres"}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	dir := ArtifactDir(tb)
+	if o.postgres && o.env["DATABASE_URL"] == "" {
+		o.env["DATABASE_URL"] = postgresDatabase(tb, filepath.Join(dir, "shop.db"))
 	}
 	var ln net.Listener
 	base := "http://app.test"
@@ -115,7 +127,6 @@ func Start(tb testing.TB, opts ...Option) *App {
 		}
 		base = "http://" + ln.Addr().String()
 	}
-	dir := ArtifactDir(tb)
 	vars := map[string]string{"DB_PATH": filepath.Join(dir, "shop.db"), "PUBLIC_URL": base}
 	for k, v := range o.env {
 		vars[k] = v

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"doku-checkout/payment"
+	"doku-checkout/store/pgtest"
 )
 
 // testPANs are every card number the tests type: docs/doku-api.md §14.
@@ -55,6 +56,7 @@ func Main(m *testing.M) {
 		fuzzing.Store(true)
 	}
 	code := m.Run()
+	pgtest.Stop()
 	if fuzzing.Load() {
 		os.RemoveAll(dir)
 		os.Exit(code)
