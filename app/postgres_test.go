@@ -7,7 +7,7 @@ import (
 // The money scenarios of this suite again, every app on PostgreSQL
 // (apptest's APPTEST_STORE=postgres default): charge once under replays and
 // races, declines, 3-D Secure failures, saved cards, notifications, the
-// busy cart, hosted payments, mail. APPTEST_STORE=postgres go test ./app/
+// busy cart, hosted payments, mail, and the rate limits. APPTEST_STORE=postgres go test ./app/
 // runs the whole suite there (bar the few tests that open the SQLite file
 // itself).
 func TestMoneyScenariosOnPostgres(t *testing.T) {
@@ -36,6 +36,9 @@ func TestMoneyScenariosOnPostgres(t *testing.T) {
 		{"PaidOrderPutsOneReceiptInTheMailbox", TestPaidOrderPutsOneReceiptInTheMailbox},
 		{"SlowChargeShowsConfirmingThenSettles", TestSlowChargeShowsConfirmingThenSettles},
 		{"LoginMovesTheCartAwayFromThePreLoginCookie", TestLoginMovesTheCartAwayFromThePreLoginCookie},
+		// The limits, kept in the database there (StoreThrottles).
+		{"LoginThrottledPerAccountAcrossAddresses", TestLoginThrottledPerAccountAcrossAddresses},
+		{"RegistrationProbesAreLimited", TestRegistrationProbesAreLimited},
 	} {
 		t.Run(tc.name, tc.run)
 	}

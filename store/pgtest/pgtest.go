@@ -97,6 +97,25 @@ func Database(tb testing.TB) string {
 	return c.url(name)
 }
 
+// Cut makes the database at url unreachable, as a network or server
+// failure would: new connections are refused and open ones are ended.
+func Cut(tb testing.TB, url string) {
+	tb.Helper()
+	c, err := get()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	name := url[strings.LastIndex(url, "/")+1 : strings.Index(url, "?")]
+	for _, q := range []string{
+		`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS false`,
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + name + `'`,
+	} {
+		if _, err := c.admin.Exec(q); err != nil {
+			tb.Fatalf("cut %s: %v", name, err)
+		}
+	}
+}
+
 func (c *cluster) url(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
 }
