@@ -101,7 +101,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 		// mail on a shop only this machine reaches, only the viewer's own
 		// orders' mails on a public demo.
 		SandboxMail: a.Sandbox != nil, SandboxMailAll: a.Sandbox != nil && !cfg.SandboxOnPublicURL,
-		Throttles:   throttles(st),
+		Throttles: throttles(st),
 	}, a.Log)
 	if err := a.mountAdmin(ctx, h); err != nil {
 		a.Close()

@@ -102,7 +102,7 @@ func (h *Handler) limit(perMinute float64, message string) echo.MiddlewareFunc {
 		st = echoStore{h.cfg.Throttles("checkout-address", perMinute, burst)}
 	}
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: st,
+		Store:               st,
 		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "60")
