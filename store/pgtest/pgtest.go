@@ -106,6 +106,11 @@ func Cut(tb testing.TB, url string) {
 		tb.Fatal(err)
 	}
 	name := url[strings.LastIndex(url, "/")+1 : strings.Index(url, "?")]
+	tb.Cleanup(func() { // reachable again, for what reads it after the test
+		if _, err := c.admin.Exec(`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS true`); err != nil {
+			tb.Errorf("restore %s: %v", name, err)
+		}
+	})
 	for _, q := range []string{
 		`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS false`,
 		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + name + `'`,
