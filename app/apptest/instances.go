@@ -71,7 +71,7 @@ func StartInstances(tb testing.TB, n int, opts ...Option) *Instances {
 	if err != nil {
 		tb.Fatalf("LoadConfig: %v", err)
 	}
-	in.Sandbox = sandbox.New(app.SandboxConfig(cfg, sbURL.url, in.URL+handlers.NotificationPath, app.NewLogger(logs, "debug").With("component", "sandbox")))
+	in.Sandbox = sandbox.New(app.SandboxConfig(cfg, sbURL.url, in.URL+handlers.NotificationPath, app.NewLogger(logs, vars["LOG_LEVEL"]).With("component", "sandbox")))
 	sbURL.set(in.Sandbox.Handler())
 	tb.Cleanup(in.Sandbox.Close)
 	for range n {

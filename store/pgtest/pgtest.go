@@ -177,8 +177,12 @@ func start() (*cluster, error) {
 	}
 	// Loopback only, no durability (a test cluster), room for the
 	// connection pools of many apps at once.
-	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500",
-		c.port, dir)
+	// PGTEST_DURABLE=1 keeps PostgreSQL's durability (fsync at commit), for
+	// benchmarks that compare it with SQLite's synchronous=FULL.
+	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c max_connections=500", c.port, dir)
+	if os.Getenv("PGTEST_DURABLE") == "" {
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	if out, err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "server.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
 		os.RemoveAll(dir)
