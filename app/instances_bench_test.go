@@ -17,14 +17,15 @@ import (
 //
 //	PGTEST_DURABLE=1 go test ./app/ -run '^$' -bench CheckoutFlows -benchtime 20s
 func BenchmarkCheckoutFlows(b *testing.B) {
-	quiet := apptest.Env(map[string]string{"LOG_LEVEL": "warn", "SANDBOX_PENDING_DELAY": "1ms"})
+	env := apptest.Env(map[string]string{"LOG_LEVEL": "warn", "SANDBOX_PENDING_DELAY": "1ms"})
+	quiet := func(o apptest.Option) []apptest.Option { return []apptest.Option{o, env, apptest.Unscanned()} }
 	for _, tc := range []struct {
 		name  string
 		front func(b *testing.B) *apptest.App
 	}{
-		{"sqlite-1", func(b *testing.B) *apptest.App { return apptest.Start(b, apptest.Recorded(), quiet) }},
-		{"postgres-1", func(b *testing.B) *apptest.App { return apptest.StartInstances(b, 1, quiet).Front }},
-		{"postgres-2", func(b *testing.B) *apptest.App { return apptest.StartInstances(b, 2, quiet).Front }},
+		{"sqlite-1", func(b *testing.B) *apptest.App { return apptest.Start(b, quiet(apptest.Recorded())...) }},
+		{"postgres-1", func(b *testing.B) *apptest.App { return apptest.StartInstances(b, 1, quiet(env)...).Front }},
+		{"postgres-2", func(b *testing.B) *apptest.App { return apptest.StartInstances(b, 2, quiet(env)...).Front }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			front := tc.front(b)

@@ -44,8 +44,18 @@ func StartInstances(tb testing.TB, n int, opts ...Option) *Instances {
 		tb.Fatal(err)
 	}
 	in := &Instances{URL: "http://" + ln.Addr().String(), down: map[int]bool{}, hits: make([]atomic.Int64, n)}
-	dir := ArtifactDir(tb)
-	in.DatabaseURL = postgresDatabase(tb, filepath.Join(dir, "shop.db"))
+	var all options
+	all.env = map[string]string{}
+	for _, opt := range opts {
+		opt(&all)
+	}
+	var dir string
+	if all.unscanned {
+		dir = tb.TempDir()
+	} else {
+		dir = ArtifactDir(tb)
+	}
+	in.DatabaseURL = postgresDatabase(tb, filepath.Join(dir, "shop.db"), !all.unscanned)
 	logs := &LogBuffer{}
 	in.DOKU = &Recorder{}
 	sbURL := serveOn(tb, nil)

@@ -16,11 +16,11 @@ import (
 // cluster. When tb ends (after its apps have stopped: this cleanup is
 // registered before theirs) its tables are copied into the SQLite file
 // snapshot, for the card data scan, and the database is dropped.
-func postgresDatabase(tb testing.TB, snapshot string) string {
+func postgresDatabase(tb testing.TB, snapshot string, scanned bool) string {
 	tb.Helper()
 	url := pgtest.Database(tb)
 	tb.Cleanup(func() {
-		if artifacts == "" || fuzzing.Load() {
+		if artifacts == "" || fuzzing.Load() || !scanned {
 			return
 		}
 		if err := copyToSQLite(url, snapshot); err != nil {
