@@ -108,3 +108,38 @@ func TestCartClaimAcrossInstances(t *testing.T) {
 		t.Fatalf("16 checkouts of one cart from two instances: %d made, %d busy; want 1 and 15", made, busy)
 	}
 }
+
+// One checkout form sent twice at once to two instances: one order, and
+// the other submit finds it by its key (ErrDuplicate), not a busy cart.
+func TestSameFormTwiceAcrossInstances(t *testing.T) {
+	a, b := openPair(t)
+	newOrder(t, a, "seed")
+	claim := CartClaim{Busy: append([]Status{StatusCreated}, claimTest.Busy...)}
+	for round := range 8 {
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i, st := range []*Store{a, b} {
+			wg.Go(func() {
+				o := &Order{Invoice: fmt.Sprintf("INV-F%d-%d", round, i), Ref: fmt.Sprintf("ref-f%d-%d", round, i), CheckoutKey: fmt.Sprintf("form-%d", round),
+					CartID: fmt.Sprintf("cart-f%d", round), Mode: ModeDirect, Status: StatusCreated, AmountIDR: 85000, Name: "Ani", Email: "ani@example.com",
+					Phone: "628123", Address: "Jl. Sudirman 1", Country: "ID", Lines: []OrderLine{{ProductID: 1, Name: "Kopi", PriceIDR: 85000, Quantity: 1}}}
+				errs[i] = st.CreateOrder(context.Background(), o, claim)
+			})
+		}
+		wg.Wait()
+		made, dup := 0, 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				made++
+			case errors.Is(err, ErrDuplicate):
+				dup++
+			default:
+				t.Errorf("round %d: %v, want one order and ErrDuplicate", round, err)
+			}
+		}
+		if made != 1 || dup != 1 {
+			t.Fatalf("round %d: %d made, %d duplicates; want 1 and 1", round, made, dup)
+		}
+	}
+}

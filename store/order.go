@@ -93,6 +93,11 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 		return fmt.Errorf("store: create order: %w", err)
 	}
 	defer tx.Rollback()
+	// First the cart's lock (PostgreSQL): the checks below then see every
+	// order another instance made for this cart, the same form's included.
+	if err := s.lockCart(ctx, tx, o.CartID); err != nil {
+		return fmt.Errorf("store: lock cart: %w", err)
+	}
 	if o.CheckoutKey != "" {
 		var n int
 		if err := s.txQueryRow(ctx, tx, sqlCheckoutKeyUsed, o.CheckoutKey).Scan(&n); err != nil {
@@ -103,9 +108,6 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 		}
 	}
 	if o.CartID != "" {
-		if err := s.lockCart(ctx, tx, o.CartID); err != nil {
-			return fmt.Errorf("store: lock cart: %w", err)
-		}
 		if err := s.claimCart(ctx, tx, o.CartID, claim, now); err != nil {
 			return err
 		}
