@@ -43,7 +43,7 @@ func AdminCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DBPath)
+	st, err := store.Open(ctx, cfg.Database())
 	if err != nil {
 		return err
 	}

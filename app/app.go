@@ -57,7 +57,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 		opt(&o)
 	}
 	a := &App{Config: cfg, Log: NewLogger(logOut, cfg.LogLevel)}
-	st, err := store.Open(ctx, cfg.DBPath)
+	st, err := store.Open(ctx, cfg.Database())
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +113,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, opts ...Option) (*Ap
 		// mail on a shop only this machine reaches, only the viewer's own
 		// orders' mails on a public demo.
 		SandboxMail: a.Sandbox != nil, SandboxMailAll: a.Sandbox != nil && !cfg.SandboxOnPublicURL,
+		Throttles: throttles(st),
 	}, a.Log)
 	if err := a.mountAdmin(ctx, h); err != nil {
 		a.Close()
@@ -230,6 +231,16 @@ func sessionKeys(ctx context.Context, st *store.Store, configured string) ([][]b
 		pairs = append(pairs, raw[:32], raw[32:])
 	}
 	return pairs, nil
+}
+
+// throttles are the rate limits' buckets: in memory for one SQLite
+// process, in the database when instances share PostgreSQL, so that a
+// limit holds whichever instance an attempt reaches.
+func throttles(st *store.Store) handlers.Throttles {
+	if st.Dialect() == "postgres" {
+		return handlers.StoreThrottles(st)
+	}
+	return nil
 }
 
 // formActionOrigins are where the checkout form may lead: the gateway's

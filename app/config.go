@@ -12,6 +12,7 @@ import (
 	"doku-checkout/merchant"
 	"doku-checkout/payment"
 	"doku-checkout/route"
+	"doku-checkout/store"
 )
 
 // Sandbox credentials used when no DOKU_BASE_URL is set: the embedded
@@ -23,8 +24,11 @@ const (
 
 // Config is the app's configuration, read from the environment.
 type Config struct {
-	Addr           string        // ADDR
-	DBPath         string        // DB_PATH
+	Addr   string // ADDR
+	DBPath string // DB_PATH
+	// DatabaseURL (DATABASE_URL=postgres://…) selects PostgreSQL, where
+	// several instances share one database; empty: SQLite at DB_PATH.
+	DatabaseURL    string
 	PublicURL      string        // PUBLIC_URL
 	DokuBaseURL    string        // DOKU_BASE_URL; empty = embedded sandbox
 	SandboxAddr    string        // SANDBOX_ADDR
@@ -103,6 +107,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:                str("ADDR", "127.0.0.1:8080"),
 		DBPath:              str("DB_PATH", "doku-checkout.db"),
+		DatabaseURL:         str("DATABASE_URL", ""),
 		DokuBaseURL:         strings.TrimRight(str("DOKU_BASE_URL", ""), "/"),
 		SandboxAddr:         str("SANDBOX_ADDR", "127.0.0.1:8081"),
 		ClientID:            str("DOKU_CLIENT_ID", ""),
@@ -177,6 +182,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("PUBLIC_URL %s is reachable beyond this machine but DOKU_BASE_URL is unset, so payments would go to the embedded test sandbox: "+
 			"set DOKU_BASE_URL, DOKU_CLIENT_ID and DOKU_SECRET_KEY for real payments, or SANDBOX_ON_PUBLIC_URL=yes to run a public demo on the sandbox", c.PublicURL))
 	}
+	if c.DatabaseURL != "" && !store.IsPostgres(c.DatabaseURL) {
+		errs = append(errs, errors.New("DATABASE_URL: want a PostgreSQL URL like postgres://user:password@host:5432/shop (unset for SQLite at DB_PATH)"))
+	}
 	errs = append(errs, c.validateMail())
 	if len(c.Modes) == 0 || len(c.Modes) > 2 {
 		errs = append(errs, errors.New("PAYMENT_MODE: want direct, hosted or direct,hosted"))
@@ -210,6 +218,14 @@ func (c Config) NotificationTarget() string {
 		return route.Notification
 	}
 	return strings.TrimRight(u.EscapedPath(), "/") + route.Notification
+}
+
+// Database is what store.Open opens: DATABASE_URL, or the SQLite file.
+func (c Config) Database() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DBPath
 }
 
 // Secure reports whether the app is served over TLS (cookies get Secure).

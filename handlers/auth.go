@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -38,7 +39,7 @@ func (h *Handler) Register(c echo.Context) error {
 	v := views.AuthView{Page: h.page(c, "Create an account"), Errors: views.FieldErrors{},
 		Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
 	password := c.FormValue("password")
-	if !h.limits.byAddress.allow(c.RealIP()) || h.limits.probesByAddress.spent(c.RealIP()) {
+	if !h.limits.byAddress.allow(h.ctx(c), c.RealIP()) || h.limits.probesByAddress.spent(h.ctx(c), c.RealIP()) {
 		v.FormError = "Too many attempts from your connection. Wait a minute, then try again."
 		return h.tooMany(c, views.RegisterPage(v))
 	}
@@ -62,7 +63,7 @@ func (h *Handler) Register(c echo.Context) error {
 	if err := h.store.CreateCustomer(h.ctx(c), &cust); errors.Is(err, store.ErrDuplicate) {
 		// Telling a shopper their email has an account is kind, and tells
 		// a prober the same: a few such answers per address, then none.
-		h.limits.probesByAddress.allow(c.RealIP())
+		h.limits.probesByAddress.allow(h.ctx(c), c.RealIP())
 		v.Errors["email"] = "An account with this email exists already. Log in instead."
 		return render(c, http.StatusUnprocessableEntity, views.RegisterPage(v))
 	} else if err != nil {
@@ -79,12 +80,12 @@ func (h *Handler) LoginForm(c echo.Context) error {
 // Login handles POST /login (email, password).
 func (h *Handler) Login(c echo.Context) error {
 	v := views.AuthView{Page: h.page(c, "Log in"), Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
-	if !h.limits.byAddress.allow(c.RealIP()) {
+	if !h.limits.byAddress.allow(h.ctx(c), c.RealIP()) {
 		v.FormError = "Too many login attempts from your connection. Wait a minute, then try again."
 		return h.tooMany(c, views.LoginPage(v))
 	}
 	account := strings.ToLower(v.Email)
-	if h.limits.failuresByAccount.spent(account) {
+	if h.limits.failuresByAccount.spent(h.ctx(c), account) {
 		// Checked before the password, so guesses spread over many
 		// addresses get no answer either.
 		v.FormError = "Too many failed logins for this account. Wait a few minutes, then try again."
@@ -98,7 +99,7 @@ func (h *Handler) Login(c echo.Context) error {
 		return err
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(c.FormValue("password"))) != nil || err != nil {
-		h.limits.failuresByAccount.allow(account)
+		h.limits.failuresByAccount.allow(h.ctx(c), account)
 		v.FormError = "The email or password is not right."
 		return render(c, http.StatusUnprocessableEntity, views.LoginPage(v))
 	}
@@ -146,21 +147,21 @@ func (h *Handler) Logout(c echo.Context) error {
 
 // authLimits are the throttles of the login and registration forms.
 type authLimits struct {
-	byAddress         *throttle // every attempt, per client address
-	failuresByAccount *throttle // failed logins, per email, from any address
-	probesByAddress   *throttle // registrations that found an existing account
+	byAddress         limiter // every attempt, per client address
+	failuresByAccount limiter // failed logins, per email, from any address
+	probesByAddress   limiter // registrations that found an existing account
 }
 
 // newAuthLimits sizes the throttles from LOGIN_RATE (attempts per minute
 // per address; 0 turns them all off, as tests of other things do).
-func newAuthLimits(perMinute float64) authLimits {
+func newAuthLimits(perMinute float64, make Throttles, log *slog.Logger) authLimits {
 	if perMinute <= 0 {
 		return authLimits{}
 	}
 	return authLimits{
-		byAddress:         newThrottle(perMinute, max(1, int(perMinute/6))),
-		failuresByAccount: newThrottle(1.0/3, 5), // 5 quick tries, then one every 3 minutes
-		probesByAddress:   newThrottle(1.0/20, 3),
+		byAddress:         limiter{make("login-address", perMinute, max(1, int(perMinute/6))), log},
+		failuresByAccount: limiter{make("login-failures", 1.0/3, 5), log}, // 5 quick tries, then one every 3 minutes
+		probesByAddress:   limiter{make("register-probes", 1.0/20, 3), log},
 	}
 }
 

@@ -54,6 +54,9 @@ type Config struct {
 	// sandbox's stand-in for a mailbox; SandboxMailAll shows every mail
 	// there, not only those of the orders the viewer may open.
 	SandboxMail, SandboxMailAll bool
+	// Throttles makes the login and checkout rate limits; nil keeps them in
+	// memory (one instance). Several instances share StoreThrottles.
+	Throttles Throttles
 }
 
 // NotificationPath is where DOKU posts notifications; the merchant registers
@@ -86,8 +89,12 @@ func New(st *store.Store, pay *payment.Service, verifier NotificationVerifier, s
 	if cfg.PaymentModes == nil {
 		cfg.PaymentModes = fixedModes(cfg.Modes)
 	}
+	throttles := cfg.Throttles
+	if throttles == nil {
+		throttles = MemoryThrottles
+	}
 	return &Handler{store: st, pay: pay, verifier: verifier, sessions: sessions, cfg: cfg, log: log,
-		limits: newAuthLimits(cfg.LoginPerMinute)}
+		limits: newAuthLimits(cfg.LoginPerMinute, throttles, log)}
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

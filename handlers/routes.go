@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 		// by its verified signature.
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return strings.HasPrefix(p, route.ThreeDSRoot) || p == route.Notification || p == route.Health || strings.HasPrefix(p, route.StaticRoot)
+			return strings.HasPrefix(p, route.ThreeDSRoot) || p == route.Notification || p == route.Health || p == route.Ready || strings.HasPrefix(p, route.StaticRoot)
 		},
 		// A POST from a sibling subdomain (Sec-Fetch-Site: same-site) could
 		// have planted the CSRF cookie itself: refuse it outright. Our own
@@ -54,6 +55,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	}))
 
 	e.GET(route.Health, h.Health)
+	e.GET(route.Ready, h.Ready)
 	e.GET(route.Static, h.Static)
 
 	e.GET(route.Catalog, h.Catalog)
@@ -93,16 +95,29 @@ func (h *Handler) limit(perMinute float64, message string) echo.MiddlewareFunc {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 	}
 	burst := max(1, int(perMinute/6))
+	var st middleware.RateLimiterStore = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(perMinute / 60), Burst: burst, ExpiresIn: 10 * time.Minute,
+	})
+	if h.cfg.Throttles != nil {
+		st = echoStore{h.cfg.Throttles("checkout-address", perMinute, burst)}
+	}
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Limit(perMinute / 60), Burst: burst, ExpiresIn: 10 * time.Minute,
-		}),
+		Store:               st,
 		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "60")
 			return echo.NewHTTPError(http.StatusTooManyRequests, message)
 		},
 	})
+}
+
+// echoStore is a Throttle as echo's rate limiter middleware calls it.
+type echoStore struct{ t Throttle }
+
+func (s echoStore) Allow(key string) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.t.Allow(ctx, key)
 }
 
 // requireLogin sends a guest to the login page, then back.

@@ -84,11 +84,18 @@ func (s *Sender) Run(ctx context.Context) {
 	}
 }
 
+// mailLease is how long a claimed mail is this instance's to send: an SMTP
+// conversation, with room to spare.
+const mailLease = 2 * time.Minute
+
 // deliverDue tries every mail whose time has come once.
 func (s *Sender) deliverDue(ctx context.Context) {
 	seen := map[int64]bool{}
 	for ctx.Err() == nil {
-		due, err := s.outbox.store.DueMails(ctx, s.now(), 20)
+		// Claimed, one at a time, for a lease: every instance runs a
+		// sender, and each mail goes out from one of them.
+		now := s.now()
+		due, err := s.outbox.store.ClaimDueMails(ctx, now, now.Add(mailLease), 1)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Warn("mail: read the outbox", "err", err)

@@ -269,14 +269,20 @@ func (s *Service) ReconcileActions(ctx context.Context) int {
 	if !ok {
 		return 0
 	}
-	due, err := s.store.DueActions(ctx, s.now(), 50)
-	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("payment: list due actions", "err", err)
+	n := 0
+	for ; n < 50 && ctx.Err() == nil; n++ { // claimed one at a time, as orders are
+		now := s.now()
+		due, err := s.store.ClaimDueActions(ctx, now, now.Add(s.claimLease()), 1)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("payment: claim due actions", "err", err)
+			}
+			break
 		}
-		return 0
-	}
-	for _, a := range due {
+		if len(due) == 0 {
+			break
+		}
+		a := due[0]
 		o, err := s.store.OrderByID(ctx, a.OrderID)
 		if err != nil {
 			s.log.Error("payment: order of action", "action", a.ID, "err", err)
@@ -284,7 +290,7 @@ func (s *Service) ReconcileActions(ctx context.Context) int {
 		}
 		s.sendAction(ctx, gw, o, a)
 	}
-	return len(due)
+	return n
 }
 
 // CheckNow asks DOKU about an order at once (the back office's "check"):

@@ -36,17 +36,22 @@ func (s *Service) RemoveSavedCard(ctx context.Context, customerID, cardID int64)
 // RetryTokenDeletions retries the token deletions due now and reports how
 // many it tried.
 func (s *Service) RetryTokenDeletions(ctx context.Context) int {
-	due, err := s.store.DueTokenDeletions(ctx, s.now(), 20)
-	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("payment: list token deletions", "err", err)
+	n := 0
+	for ; n < 20 && ctx.Err() == nil; n++ { // claimed one at a time, as orders are
+		now := s.now()
+		due, err := s.store.ClaimDueTokenDeletions(ctx, now, now.Add(s.claimLease()), 1)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("payment: claim token deletions", "err", err)
+			}
+			break
 		}
-		return 0
+		if len(due) == 0 {
+			break
+		}
+		s.deleteToken(ctx, due[0])
 	}
-	for _, d := range due {
-		s.deleteToken(ctx, d)
-	}
-	return len(due)
+	return n
 }
 
 // deleteToken asks DOKU to delete one token and records the result. A

@@ -28,19 +28,34 @@ func (s *Service) Reconcile(ctx context.Context) {
 	}
 }
 
-// ReconcileOnce checks every order due now and reports how many it checked.
+// ReconcileOnce checks the orders due now (up to 50) and reports how many
+// it checked. Every instance runs it: each order is claimed before its
+// check (store.ClaimDueChecks), one at a time, so two instances never
+// check the same order at once and a claim's lease covers one check.
 func (s *Service) ReconcileOnce(ctx context.Context) int {
-	due, err := s.store.DueChecks(ctx, s.now(), 50)
-	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("payment: list due checks", "err", err)
+	n := 0
+	for ; n < 50 && ctx.Err() == nil; n++ {
+		now := s.now()
+		due, err := s.store.ClaimDueChecks(ctx, now, now.Add(s.claimLease()), 1)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("payment: claim due checks", "err", err)
+			}
+			break
 		}
-		return 0
+		if len(due) == 0 {
+			break
+		}
+		s.check(ctx, due[0])
 	}
-	for _, o := range due {
-		s.check(ctx, o)
-	}
-	return len(due) + s.ReconcileActions(ctx)
+	return n + s.ReconcileActions(ctx)
+}
+
+// claimLease is how long a claimed check or action is this instance's:
+// one call to DOKU and its record, with room to spare. An instance that
+// dies holding one leaves it to another once the lease has run out.
+func (s *Service) claimLease() time.Duration {
+	return 2*s.cfg.CallTimeout + 10*time.Second
 }
 
 // check asks DOKU for one order's status and settles it or schedules the next

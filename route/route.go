@@ -12,6 +12,7 @@ import (
 // Patterns as the router registers them (":name" is a parameter).
 const (
 	Health        = "/healthz"
+	Ready         = "/readyz" // for a load balancer: 503 while the database cannot be reached
 	Static        = "/static/:version/*"
 	StaticRoot    = "/static/"
 	Catalog       = "/"
@@ -115,7 +116,7 @@ func ProductImagePath(name string) string {
 
 // Patterns lists every pattern above that the router registers.
 func Patterns() []string {
-	return append([]string{Health, Static, Catalog, Cart, CartItems, CartItem, Checkout, ThreeDSPassed, ThreeDSFailed,
+	return append([]string{Health, Ready, Static, Catalog, Cart, CartItems, CartItem, Checkout, ThreeDSPassed, ThreeDSFailed,
 		Notification, Receipt, ReceiptStatus, Orders, Cards, CardDelete, Register, Login, Logout}, AdminPatterns()...)
 }
 

@@ -17,7 +17,7 @@ type OrderFilter struct {
 }
 
 // where is the filter as SQL conditions and their arguments.
-func (f OrderFilter) where() (string, []any) {
+func (f OrderFilter) where(pg bool) (string, []any) {
 	var conds []string
 	var args []any
 	if f.Status != "" {
@@ -35,11 +35,18 @@ func (f OrderFilter) where() (string, []any) {
 	case q == "":
 	case strings.HasPrefix(strings.ToUpper(q), "INV-"):
 		conds, args = append(conds, "invoice = ?"), append(args, strings.ToUpper(q))
+	case strings.Contains(q, "@") && pg:
+		conds, args = append(conds, "lower(email) = lower(?)"), append(args, q)
 	case strings.Contains(q, "@"):
 		conds, args = append(conds, "email = ? COLLATE NOCASE"), append(args, q)
 	default:
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-		conds, args = append(conds, `name LIKE ? ESCAPE '\'`), append(args, like)
+		if pg { // no NOCASE collation there; LIKE is case-sensitive
+			conds = append(conds, `name ILIKE ? ESCAPE '\'`)
+		} else {
+			conds = append(conds, `name LIKE ? ESCAPE '\'`)
+		}
+		args = append(args, like)
 	}
 	if f.BeforeID > 0 {
 		conds, args = append(conds, "id < ?"), append(args, f.BeforeID)
@@ -53,7 +60,7 @@ func (f OrderFilter) where() (string, []any) {
 // AdminOrders lists orders matching f, newest first, without lines. The
 // next page is f with BeforeID set to the last order's id.
 func (s *Store) AdminOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
-	where, args := f.where()
+	where, args := f.where(s.pg)
 	q := where + " ORDER BY id DESC"
 	if f.Limit > 0 {
 		q += " LIMIT ?"

@@ -59,7 +59,11 @@ func (s *Store) AddToCart(ctx context.Context, cartID string, productID int64, q
 		cartID, s.now().Unix()); err != nil {
 		return fmt.Errorf("store: add to cart: create cart: %w", err)
 	}
-	if _, err := s.txExec(ctx, tx, sqlAddCartItem,
+	add := sqlAddCartItem
+	if s.pg {
+		add = sqlAddCartItemPG
+	}
+	if _, err := s.txExec(ctx, tx, add,
 		cartID, productID, quantity, MaxQuantity, MaxQuantity); err != nil {
 		return fmt.Errorf("store: add to cart: %w", err)
 	}
@@ -105,6 +109,11 @@ func (s *Store) MoveCart(ctx context.Context, from, to string) error {
 		return fmt.Errorf("store: move cart: %w", err)
 	}
 	defer tx.Rollback()
+	for _, id := range []string{min(from, to), max(from, to)} { // one order: no deadlock
+		if err := s.lockCart(ctx, tx, id); err != nil {
+			return fmt.Errorf("store: move cart: %w", err)
+		}
+	}
 	for _, q := range []struct {
 		sql  string
 		args []any

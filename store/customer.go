@@ -18,7 +18,7 @@ type Customer struct {
 
 // CreateCustomer inserts a customer; ErrDuplicate when the email is taken.
 func (s *Store) CreateCustomer(ctx context.Context, c *Customer) error {
-	res, err := s.exec(ctx, `
+	id, err := s.insertID(ctx, s.w, `
 		INSERT INTO customers (public_id, email, name, password_hash, created_at)
 		VALUES (?, ?, ?, ?, ?)`, c.PublicID, c.Email, c.Name, c.PasswordHash, s.now().Unix())
 	if isUnique(err) {
@@ -27,8 +27,8 @@ func (s *Store) CreateCustomer(ctx context.Context, c *Customer) error {
 	if err != nil {
 		return fmt.Errorf("store: create customer: %w", err)
 	}
-	c.ID, err = res.LastInsertId()
-	return err
+	c.ID = id
+	return nil
 }
 
 // CustomerByEmail finds a customer by email (case-insensitive).

@@ -93,6 +93,11 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 		return fmt.Errorf("store: create order: %w", err)
 	}
 	defer tx.Rollback()
+	// First the cart's lock (PostgreSQL): the checks below then see every
+	// order another instance made for this cart, the same form's included.
+	if err := s.lockCart(ctx, tx, o.CartID); err != nil {
+		return fmt.Errorf("store: lock cart: %w", err)
+	}
 	if o.CheckoutKey != "" {
 		var n int
 		if err := s.txQueryRow(ctx, tx, sqlCheckoutKeyUsed, o.CheckoutKey).Scan(&n); err != nil {
@@ -110,7 +115,7 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 	if err := s.holdStock(ctx, tx, o.Lines); err != nil {
 		return err
 	}
-	res, err := s.txExec(ctx, tx, sqlInsertOrder,
+	o.ID, err = s.txInsertID(ctx, tx, sqlInsertOrder,
 		o.Invoice, o.Ref, o.ReceiptKey, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
 		o.Name, o.Email, o.Phone, o.Address, o.Country, o.CardMasked, o.CardBrand, o.CardExpiry, o.CardToken, o.SaveCard,
 		o.ThreeDSRequestID, o.ChargeRequestID, now.UnixMilli(), now.UnixMilli(), unixMilliOrZero(o.NextCheckAt))
@@ -119,9 +124,6 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 	}
 	if err != nil {
 		return fmt.Errorf("store: insert order: %w", err)
-	}
-	if o.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("store: order id: %w", err)
 	}
 	for _, l := range o.Lines {
 		if _, err := s.txExec(ctx, tx, sqlInsertOrderLine,
@@ -150,7 +152,7 @@ func (e *CartBusyError) Error() string {
 
 // claimCart applies claim to the cart's other orders inside tx: a busy one
 // refuses the new order; the others in claim.Supersede.From take that step.
-func (s *Store) claimCart(ctx context.Context, tx *sql.Tx, cartID string, claim CartClaim, now time.Time) error {
+func (s *Store) claimCart(ctx context.Context, tx *Tx, cartID string, claim CartClaim, now time.Time) error {
 	rows, err := s.txQuery(ctx, tx, sqlCartOrders, cartID)
 	if err != nil {
 		return fmt.Errorf("store: check cart orders: %w", err)
@@ -239,7 +241,7 @@ func (s *Store) Transition(ctx context.Context, id int64, st Step) (bool, error)
 	defer tx.Rollback()
 	var prev Status
 	var cartID string
-	err = s.txQueryRow(ctx, tx, sqlOrderStatus, id).Scan(&prev, &cartID)
+	err = s.txQueryRow(ctx, tx, sqlOrderStatus+s.forUpdate(), id).Scan(&prev, &cartID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, ErrNotFound
 	}
@@ -261,7 +263,7 @@ func (s *Store) Transition(ctx context.Context, id int64, st Step) (bool, error)
 
 // step writes st for order id, known to be in prev, inside tx: the update
 // (conditional on prev once more), its event and its side effects.
-func (s *Store) step(ctx context.Context, tx *sql.Tx, id int64, prev Status, cartID string, st Step, now time.Time) (bool, error) {
+func (s *Store) step(ctx context.Context, tx *Tx, id int64, prev Status, cartID string, st Step, now time.Time) (bool, error) {
 	var next any
 	if !st.NextCheckAt.IsZero() {
 		next = st.NextCheckAt.UnixMilli()

@@ -42,18 +42,16 @@ func (s *Store) EnqueueMail(ctx context.Context, m *OutboxMail) (bool, error) {
 	if m.OrderID != 0 {
 		orderID = m.OrderID
 	}
-	res, err := s.exec(ctx, `INSERT INTO outbox (key, order_id, kind, recipient, subject, message, next_attempt_at, created_at)
+	id, err := s.insertID(ctx, s.w, `INSERT INTO outbox (key, order_id, kind, recipient, subject, message, next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
 		m.Key, orderID, m.Kind, m.Recipient, m.Subject, m.Message, now.UnixMilli(), now.UnixMilli())
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue mail %s: %w", m.Key, err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return false, nil
-	}
-	if m.ID, err = res.LastInsertId(); err != nil {
-		return false, fmt.Errorf("store: mail id: %w", err)
-	}
+	m.ID = id
 	m.Status, m.NextAttemptAt, m.CreatedAt = MailPending, now, now
 	return true, nil
 }
@@ -168,7 +166,7 @@ func (s *Store) MailCursor(ctx context.Context) (int64, error) {
 // SetMailCursor moves the mail catch-up's cursor forward to id (never back).
 func (s *Store) SetMailCursor(ctx context.Context, id int64) error {
 	if _, err := s.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)`,
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(settings.value AS BIGINT) < CAST(excluded.value AS BIGINT)`,
 		mailCursorKey, strconv.FormatInt(id, 10)); err != nil {
 		return fmt.Errorf("store: set mail cursor: %w", err)
 	}
@@ -181,7 +179,7 @@ func (s *Store) SetMailCursor(ctx context.Context, id int64) error {
 // writer at a time, so ids are committed in order and a cursor misses none.
 func (s *Store) OrdersMovedTo(ctx context.Context, status Status, afterID int64, limit int) ([]int64, int64, error) {
 	var last sql.NullInt64
-	if err := s.queryRow(ctx, `SELECT MAX(id) FROM (SELECT id FROM order_events WHERE id > ? ORDER BY id LIMIT ?)`, afterID, limit).Scan(&last); err != nil {
+	if err := s.queryRow(ctx, `SELECT MAX(id) FROM (SELECT id FROM order_events WHERE id > ? ORDER BY id LIMIT ?) AS e`, afterID, limit).Scan(&last); err != nil {
 		return nil, afterID, fmt.Errorf("store: events after %d: %w", afterID, err)
 	}
 	if !last.Valid {

@@ -87,7 +87,7 @@ func (s *Store) ClaimAction(ctx context.Context, c ActionClaim) (PaymentAction, 
 	}
 	var status Status
 	var amount, captured int64
-	err = tx.QueryRowContext(ctx, `SELECT status, amount_idr, captured_idr FROM orders WHERE id = ?`, a.OrderID).Scan(&status, &amount, &captured)
+	err = tx.QueryRowContext(ctx, `SELECT status, amount_idr, captured_idr FROM orders WHERE id = ?`+s.forUpdate(), a.OrderID).Scan(&status, &amount, &captured)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ErrNotFound
 	} else if err != nil {
@@ -127,14 +127,11 @@ func (s *Store) ClaimAction(ctx context.Context, c ActionClaim) (PaymentAction, 
 	if a.AmountIDR <= 0 || spent+a.AmountIDR > ceiling {
 		return a, ErrActionOverLimit
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO payment_actions (order_id, kind, amount_idr, request_id, form_key, status, staff_id, staff_email,
+	a.ID, err = s.insertID(ctx, tx, `INSERT INTO payment_actions (order_id, kind, amount_idr, request_id, form_key, status, staff_id, staff_email,
 		created_at, updated_at, next_check_at) VALUES (?, ?, ?, ?, NULLIF(?, ''), 'PENDING', ?, ?, ?, ?, ?)`,
 		a.OrderID, a.Kind, a.AmountIDR, a.RequestID, a.FormKey, a.StaffID, a.StaffEmail, now.UnixMilli(), now.UnixMilli(), unixMilliOrNil(a.NextCheckAt))
 	if err != nil {
 		return a, fmt.Errorf("store: insert action: %w", err)
-	}
-	if a.ID, err = res.LastInsertId(); err != nil {
-		return a, fmt.Errorf("store: action id: %w", err)
 	}
 	a.Status, a.CreatedAt, a.UpdatedAt = ActionPending, now, now
 	return a, tx.Commit()
@@ -152,7 +149,7 @@ type ActionOutcome struct {
 // stepExtras writes the step's back-office columns and settles its action
 // inside tx; false when the action was no longer PENDING (settled by
 // another request), which voids the whole step.
-func (s *Store) stepExtras(ctx context.Context, tx *sql.Tx, id int64, st Step, now time.Time) (bool, error) {
+func (s *Store) stepExtras(ctx context.Context, tx *Tx, id int64, st Step, now time.Time) (bool, error) {
 	if st.AuthorizeID != "" || st.CaptureAll {
 		if _, err := tx.ExecContext(ctx, `UPDATE orders SET authorize_id = COALESCE(NULLIF(?, ''), authorize_id),
 			captured_idr = CASE WHEN ? THEN amount_idr ELSE captured_idr END WHERE id = ?`, st.AuthorizeID, st.CaptureAll, id); err != nil {
@@ -160,7 +157,7 @@ func (s *Store) stepExtras(ctx context.Context, tx *sql.Tx, id int64, st Step, n
 		}
 	}
 	if st.ReleaseStock {
-		if err := releaseStock(ctx, tx, id); err != nil {
+		if err := s.releaseStock(ctx, tx, id); err != nil {
 			return false, err
 		}
 	}

@@ -61,6 +61,9 @@ func (s *Store) SeedProducts(ctx context.Context, products []Product) error {
 	}
 	defer tx.Rollback()
 	var n int
+	if err := s.lockTable(ctx, tx, "products"); err != nil { // two instances starting together seed once
+		return fmt.Errorf("store: seed: %w", err)
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM products`).Scan(&n); err != nil {
 		return fmt.Errorf("store: seed count: %w", err)
 	}

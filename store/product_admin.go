@@ -1,11 +1,22 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
+
+// boolInt is a flag as the INTEGER column that holds it in both dialects
+// (PostgreSQL does not turn a bool parameter into an integer).
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // AdminProduct is a product as the back office edits it.
 type AdminProduct struct {
@@ -66,14 +77,12 @@ func (s *Store) AdminProduct(ctx context.Context, id int64) (AdminProduct, error
 // CreateProduct inserts p and sets its id.
 func (s *Store) CreateProduct(ctx context.Context, p *AdminProduct) error {
 	defer s.catalogChanged()
-	res, err := s.exec(ctx, `INSERT INTO products (name, description, price_idr, image, stock, active, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		p.Name, p.Description, p.PriceIDR, p.Image, p.Stock, !p.Archived, s.now().UnixMilli())
+	id, err := s.insertID(ctx, s.w, `INSERT INTO products (name, description, price_idr, image, stock, active, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		p.Name, p.Description, p.PriceIDR, p.Image, p.Stock, boolInt(!p.Archived), s.now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("store: create product: %w", err)
 	}
-	if p.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("store: product id: %w", err)
-	}
+	p.ID = id
 	return nil
 }
 
@@ -83,7 +92,7 @@ func (s *Store) CreateProduct(ctx context.Context, p *AdminProduct) error {
 func (s *Store) UpdateProduct(ctx context.Context, p AdminProduct) error {
 	defer s.catalogChanged()
 	res, err := s.exec(ctx, `UPDATE products SET name = ?, description = ?, price_idr = ?, image = ?, stock = ?, active = ?, updated_at = ? WHERE id = ?`,
-		p.Name, p.Description, p.PriceIDR, p.Image, p.Stock, !p.Archived, s.now().UnixMilli(), p.ID)
+		p.Name, p.Description, p.PriceIDR, p.Image, p.Stock, boolInt(!p.Archived), s.now().UnixMilli(), p.ID)
 	if err != nil {
 		return fmt.Errorf("store: update product: %w", err)
 	}
@@ -95,7 +104,10 @@ func (s *Store) UpdateProduct(ctx context.Context, p AdminProduct) error {
 
 // holdStock takes the order's lines out of stock inside tx; a counted
 // product with too little left refuses the whole order.
-func (s *Store) holdStock(ctx context.Context, tx *sql.Tx, lines []OrderLine) error {
+func (s *Store) holdStock(ctx context.Context, tx *Tx, lines []OrderLine) error {
+	// In product order: two orders holding the same products lock their
+	// rows in one order, so on PostgreSQL they queue instead of deadlocking.
+	lines = slices.SortedStableFunc(slices.Values(lines), func(a, b OrderLine) int { return cmp.Compare(a.ProductID, b.ProductID) })
 	for _, l := range lines {
 		res, err := s.txExec(ctx, tx, sqlHoldStock, l.Quantity, l.ProductID, l.Quantity)
 		if err != nil {
@@ -116,7 +128,7 @@ func (s *Store) holdStock(ctx context.Context, tx *sql.Tx, lines []OrderLine) er
 }
 
 // releaseStock gives an ended order's lines back to stock inside tx.
-func releaseStock(ctx context.Context, tx *sql.Tx, orderID int64) error {
+func (s *Store) releaseStock(ctx context.Context, tx *Tx, orderID int64) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock + (SELECT SUM(quantity) FROM order_lines l WHERE l.order_id = ? AND l.product_id = products.id)
 		WHERE stock IS NOT NULL AND id IN (SELECT product_id FROM order_lines WHERE order_id = ?)`, orderID, orderID); err != nil {
 		return fmt.Errorf("store: release stock: %w", err)

@@ -31,7 +31,7 @@ type Staff struct {
 // CreateStaff inserts a staff account. ErrDuplicate when the email is taken.
 func (s *Store) CreateStaff(ctx context.Context, st *Staff) error {
 	now := s.now()
-	res, err := s.exec(ctx, `INSERT INTO staff (email, role, password_hash, created_at) VALUES (?, ?, ?, ?)`,
+	id, err := s.insertID(ctx, s.w, `INSERT INTO staff (email, role, password_hash, created_at) VALUES (?, ?, ?, ?)`,
 		st.Email, st.Role, st.PasswordHash, now.UnixMilli())
 	if isUnique(err) {
 		return ErrDuplicate
@@ -39,9 +39,7 @@ func (s *Store) CreateStaff(ctx context.Context, st *Staff) error {
 	if err != nil {
 		return fmt.Errorf("store: create staff: %w", err)
 	}
-	if st.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("store: staff id: %w", err)
-	}
+	st.ID = id
 	st.CreatedAt = now
 	return nil
 }
@@ -108,6 +106,9 @@ func (s *Store) CreateFirstOwner(ctx context.Context, st *Staff) error {
 		return fmt.Errorf("store: first owner: %w", err)
 	}
 	defer tx.Rollback()
+	if err := s.lockTable(ctx, tx, "staff"); err != nil { // two setup links at once make one owner
+		return fmt.Errorf("store: first owner: %w", err)
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff WHERE role = 'owner'`).Scan(&n); err != nil {
 		return fmt.Errorf("store: first owner: %w", err)
@@ -116,7 +117,7 @@ func (s *Store) CreateFirstOwner(ctx context.Context, st *Staff) error {
 		return ErrDuplicate
 	}
 	now := s.now()
-	res, err := tx.ExecContext(ctx, `INSERT INTO staff (email, role, password_hash, created_at) VALUES (?, 'owner', ?, ?)`,
+	id, err := s.insertID(ctx, tx, `INSERT INTO staff (email, role, password_hash, created_at) VALUES (?, 'owner', ?, ?)`,
 		st.Email, st.PasswordHash, now.UnixMilli())
 	if isUnique(err) {
 		return ErrDuplicate
@@ -124,9 +125,7 @@ func (s *Store) CreateFirstOwner(ctx context.Context, st *Staff) error {
 	if err != nil {
 		return fmt.Errorf("store: first owner: %w", err)
 	}
-	if st.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("store: first owner id: %w", err)
-	}
+	st.ID = id
 	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, SettingSetupToken); err != nil {
 		return fmt.Errorf("store: drop setup token: %w", err)
 	}

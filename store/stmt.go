@@ -18,8 +18,8 @@ type stmtKey struct {
 	query string
 }
 
-func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
-	key := stmtKey{db, query}
+func (c *stmtCache) get(ctx context.Context, db *db, query string) (*sql.Stmt, error) {
+	key := stmtKey{db.DB, query}
 	if v, ok := c.m.Load(key); ok {
 		return v.(*sql.Stmt), nil
 	}
@@ -42,8 +42,14 @@ func (c *stmtCache) close() {
 	})
 }
 
+// On PostgreSQL nothing is prepared here: pgx prepares and caches each
+// query per connection by itself.
+
 // query runs a prepared read on the reader pool.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s.pg {
+		return s.r.QueryContext(ctx, q, args...)
+	}
 	st, err := s.stmts.get(ctx, s.r, q)
 	if err != nil {
 		return nil, err
@@ -53,6 +59,9 @@ func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 
 // queryRow runs a prepared single-row read on the reader pool.
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s.pg {
+		return s.r.QueryRowContext(ctx, q, args...)
+	}
 	st, err := s.stmts.get(ctx, s.r, q)
 	if err != nil {
 		return s.r.QueryRowContext(ctx, q, args...) // carries the same error to Scan
@@ -62,6 +71,9 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // exec runs a prepared write on the writer connection.
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s.pg {
+		return s.w.ExecContext(ctx, q, args...)
+	}
 	st, err := s.stmts.get(ctx, s.w, q)
 	if err != nil {
 		return nil, err
@@ -72,6 +84,9 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 // prepareTx prepares txQueries on the writer connection; Open calls it while
 // no transaction holds that connection.
 func (s *Store) prepareTx(ctx context.Context) error {
+	if s.pg {
+		return nil
+	}
 	for _, q := range txQueries {
 		if _, err := s.stmts.get(ctx, s.w, q); err != nil {
 			return err
@@ -82,15 +97,18 @@ func (s *Store) prepareTx(ctx context.Context) error {
 
 // txStmt returns q prepared for tx, or nil when q was not prepared at open
 // (it then runs unprepared: never prepare inside a transaction).
-func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, q string) *sql.Stmt {
-	if v, ok := s.stmts.m.Load(stmtKey{s.w, q}); ok {
+func (s *Store) txStmt(ctx context.Context, tx *Tx, q string) *sql.Stmt {
+	if s.pg {
+		return nil
+	}
+	if v, ok := s.stmts.m.Load(stmtKey{s.w.DB, q}); ok {
 		return tx.StmtContext(ctx, v.(*sql.Stmt))
 	}
 	return nil
 }
 
 // txExec runs a write inside tx.
-func (s *Store) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+func (s *Store) txExec(ctx context.Context, tx *Tx, q string, args ...any) (sql.Result, error) {
 	if st := s.txStmt(ctx, tx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -98,7 +116,7 @@ func (s *Store) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (
 }
 
 // txQueryRow runs a single-row read inside tx.
-func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+func (s *Store) txQueryRow(ctx context.Context, tx *Tx, q string, args ...any) *sql.Row {
 	if st := s.txStmt(ctx, tx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -106,7 +124,7 @@ func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...an
 }
 
 // txQuery runs a read inside tx.
-func (s *Store) txQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+func (s *Store) txQuery(ctx context.Context, tx *Tx, q string, args ...any) (*sql.Rows, error) {
 	if st := s.txStmt(ctx, tx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -16,11 +15,7 @@ import (
 // other is told it sold out. A failed order gives its stock back.
 func TestConcurrentOrdersNeverOversell(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "stock.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := store.OpenTest(t)
 	one := int64(1)
 	p := store.AdminProduct{Product: store.Product{Name: "Last batik", Description: "x", PriceIDR: 250000, Image: "batik.svg"}, Stock: &one}
 	if err := st.CreateProduct(ctx, &p); err != nil {

@@ -8,15 +8,28 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"doku-checkout/store/pgtest"
 )
 
-func openTest(t *testing.T) *Store {
+// openTest opens a fresh store of the dialect under test: a SQLite file,
+// or a new database on the test binary's PostgreSQL cluster.
+func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatalf("Open: %v", err)
+	dsn := filepath.Join(t.TempDir(), "test.db")
+	if testDialect == "postgres" {
+		dsn = pgtest.Database(t)
 	}
-	t.Cleanup(func() { s.Close() })
+	s, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("Open %s: %v", testDialect, err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("(on %s)", testDialect)
+		}
+		s.Close()
+	})
 	return s
 }
 

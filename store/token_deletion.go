@@ -31,7 +31,7 @@ func (s *Store) RemoveSavedCard(ctx context.Context, id, customerID int64, reque
 	now := s.now()
 	var token string
 	err = s.txQueryRow(ctx, tx, `
-		SELECT token FROM saved_cards WHERE id = ? AND customer_id = ? AND deleted_at IS NULL`, id, customerID).Scan(&token)
+		SELECT token FROM saved_cards WHERE id = ? AND customer_id = ? AND deleted_at IS NULL`+s.forUpdate(), id, customerID).Scan(&token)
 	if errors.Is(err, sql.ErrNoRows) {
 		return TokenDeletion{}, ErrNotFound
 	}

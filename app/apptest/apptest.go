@@ -55,6 +55,8 @@ type App struct {
 type Option func(*options)
 
 type options struct {
+	unscanned bool
+	postgres  bool
 	env       map[string]string
 	record    bool
 	inProcess bool
@@ -81,6 +83,19 @@ func Recorded() Option { return func(o *options) { o.record = true } }
 // request would be the measurement.
 func InProcess() Option { return func(o *options) { o.inProcess = true } }
 
+// Unscanned keeps the app's database and log out of Main's card data
+// scan (in a temp dir): for benchmarks only, whose thousands of orders fill
+// a database file whose raw bytes now and then spell a test security code
+// by chance. The tests' apps are all scanned.
+func Unscanned() Option { return func(o *options) { o.unscanned = true } }
+
+// Postgres runs the app on PostgreSQL: a fresh database on the test
+// binary's throwaway cluster (store/pgtest), in place of the SQLite file.
+// When the test ends the database is copied into a SQLite file among the
+// artifacts, so that Main's card data scan reads it like any other.
+// APPTEST_STORE=postgres in the environment makes it every app's default.
+func Postgres() Option { return func(o *options) { o.postgres = true } }
+
 // Gateway puts gw in the embedded sandbox's place: the payment flow calls
 // it for 3-D Secure, charges and status checks. Notifications are still
 // verified with the app's DOKU secret (NotificationBody and App.Notify).
@@ -105,9 +120,18 @@ func defaults() map[string]string {
 // until the test ends.
 func Start(tb testing.TB, opts ...Option) *App {
 	tb.Helper()
-	o := options{env: defaults()}
+	o := options{env: defaults(), postgres: os.Getenv("APPTEST_STORE") == "postgres"}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	var dir string
+	if o.unscanned {
+		dir = tb.TempDir()
+	} else {
+		dir = ArtifactDir(tb)
+	}
+	if o.postgres && o.env["DATABASE_URL"] == "" {
+		o.env["DATABASE_URL"] = postgresDatabase(tb, filepath.Join(dir, "shop.db"), !o.unscanned)
 	}
 	var ln net.Listener
 	base := "http://app.test"
@@ -118,7 +142,6 @@ func Start(tb testing.TB, opts ...Option) *App {
 		}
 		base = "http://" + ln.Addr().String()
 	}
-	dir := ArtifactDir(tb)
 	vars := map[string]string{"DB_PATH": filepath.Join(dir, "shop.db"), "PUBLIC_URL": base}
 	for k, v := range o.env {
 		vars[k] = v

@@ -19,6 +19,7 @@ import (
 	"doku-checkout/handlers"
 	"doku-checkout/payment"
 	"doku-checkout/staff"
+	"doku-checkout/store/pgtest"
 )
 
 // testPANs are every card number the tests type: docs/doku-api.md §14.
@@ -58,6 +59,7 @@ func Main(m *testing.M) {
 	// before any app runs, so no test races on it.
 	staff.FastHashesForTests()
 	code := m.Run()
+	pgtest.Stop()
 	if fuzzing.Load() {
 		os.RemoveAll(dir)
 		os.Exit(code)

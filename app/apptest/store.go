@@ -68,7 +68,7 @@ func (a *App) StatusPath(tb testing.TB, o store.Order) string {
 // CountOrders counts every order in the app's database.
 func (a *App) CountOrders(tb testing.TB) int {
 	tb.Helper()
-	db, err := OpenRO(a.DB)
+	db, err := a.OpenDB()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -84,15 +84,19 @@ func (a *App) CountOrders(tb testing.TB) int {
 // order, customer and saved card, as counted in the database.
 func (a *App) State(tb testing.TB) string {
 	tb.Helper()
-	db, err := OpenRO(a.DB)
+	db, err := a.OpenDB()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer db.Close()
+	statuses := `GROUP_CONCAT(status)`
+	if a.postgres() {
+		statuses = `STRING_AGG(status, ',' ORDER BY id)`
+	}
 	var parts []string
 	for _, q := range []string{
 		`SELECT COUNT(*) || '/' || COALESCE(SUM(quantity), 0) FROM cart_items`,
-		`SELECT COUNT(*) || '/' || COALESCE(GROUP_CONCAT(status), '') FROM orders`,
+		`SELECT COUNT(*) || '/' || COALESCE(` + statuses + `, '') FROM orders`,
 		`SELECT COUNT(*) FROM customers`,
 		`SELECT COUNT(*) FROM saved_cards WHERE deleted_at IS NULL`,
 	} {
