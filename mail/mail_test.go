@@ -474,3 +474,19 @@ func TestParseSMTPURL(t *testing.T) {
 		t.Errorf("error shows the password: %v", err)
 	}
 }
+
+// A payment's hook writes nothing on the shopper's request: it hands the
+// order to the sender, which queues the receipt once.
+func TestOnFinalHandsTheReceiptToTheSender(t *testing.T) {
+	st := openStore(t)
+	b := newOutbox(t, st)
+	ctx := context.Background()
+	o := paidOrder(t, st, "H1", 0)
+	b.OnFinal(ctx, o, payment.StatusSuccess)
+	if ms, _ := st.MailsOfOrder(ctx, o.ID); len(ms) != 0 {
+		t.Fatalf("the hook wrote %d mails on the request, want 0", len(ms))
+	}
+	b.QueuePaid(ctx)
+	b.QueuePaid(ctx)
+	onlyMail(t, st, o.ID)
+}

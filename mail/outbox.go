@@ -39,6 +39,9 @@ type Outbox struct {
 	log   *slog.Logger
 	// wake tells the sender a mail was queued (it may be asleep).
 	wake chan struct{}
+	// paid holds orders just paid whose receipt the sender queues next, off
+	// the shopper's request. Lost in a crash, they are found by CatchUp.
+	paid chan int64
 }
 
 // NewOutbox returns an Outbox writing to st.
@@ -59,20 +62,51 @@ func NewOutbox(st *store.Store, cfg Config, log *slog.Logger) (*Outbox, error) {
 		return nil, fmt.Errorf("mail: sender address %q: %w", fromText, err)
 	}
 	return &Outbox{
-		store: st, log: log, wake: make(chan struct{}, 1),
+		store: st, log: log, wake: make(chan struct{}, 1), paid: make(chan int64, 1024),
 		comp: composer{from: from, publicURL: strings.TrimRight(cfg.PublicURL, "/"), contact: cfg.Contact, texts: English, now: time.Now},
 	}, nil
 }
 
 // OnFinal is the payment flow's hook (payment.Config.OnFinal): when an
-// order has just become SUCCESS, the sender is woken and its catch-up
-// queues the receipt from the order's recorded move. Nothing is written on
-// the shopper's request: the payment's own commit is what the catch-up
-// reads, so a crash right after it loses no receipt either.
-func (b *Outbox) OnFinal(_ context.Context, _ store.Order, to payment.Status) {
+// order has just become SUCCESS, its id is handed to the sender, which
+// queues the receipt off the shopper's request (QueuePaid). Should the hand
+// over be full, the receipt is queued here and now. It never fails the
+// payment: an error is logged and the catch-up tries again.
+func (b *Outbox) OnFinal(ctx context.Context, o store.Order, to payment.Status) {
 	if to != payment.StatusSuccess {
 		return
 	}
+	select {
+	case b.paid <- o.ID:
+		b.wakeSender()
+		return
+	default:
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), enqueueTimeout)
+	defer cancel()
+	if err := b.EnqueueReceipt(ctx, o.ID); err != nil {
+		b.log.Warn("mail: receipt not queued yet; the catch-up will", "invoice", o.Invoice, "err", err)
+	}
+}
+
+// enqueueTimeout bounds a receipt's write on the shopper's request.
+const enqueueTimeout = 5 * time.Second
+
+// QueuePaid queues the receipts of the orders OnFinal handed over.
+func (b *Outbox) QueuePaid(ctx context.Context) {
+	for {
+		select {
+		case id := <-b.paid:
+			if err := b.EnqueueReceipt(ctx, id); err != nil && ctx.Err() == nil {
+				b.log.Warn("mail: receipt not queued yet; the catch-up will", "order", id, "err", err)
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (b *Outbox) wakeSender() {
 	select {
 	case b.wake <- struct{}{}:
 	default:

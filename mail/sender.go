@@ -60,6 +60,7 @@ func NewSender(b *Outbox, cfg SenderConfig, log *slog.Logger) *Sender {
 // Run catches up and delivers until ctx ends.
 func (s *Sender) Run(ctx context.Context) {
 	for {
+		s.outbox.QueuePaid(ctx)
 		if err := s.outbox.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("mail: catch-up", "err", err)
 		}
