@@ -17,6 +17,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"doku-checkout/app"
+	"doku-checkout/app/apptest"
 	"doku-checkout/staff"
 	"doku-checkout/store"
 	"doku-checkout/views"
@@ -85,7 +86,8 @@ type browser struct {
 
 func (a *adminApp) browser(t *testing.T) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, app: a, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	return &browser{t: t, app: a, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		Transport: apptest.AcceptLanguage{Next: http.DefaultTransport, Lang: "en"}}}
 }
 
 func (b *browser) do(req *http.Request) *browser {

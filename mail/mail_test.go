@@ -159,7 +159,7 @@ func TestReceiptIsMultipartTextAndHTMLWithEverythingTheShopperNeeds(t *testing.T
 	link := publicURL + "/orders/" + o.Invoice + "?k=rk-A1"
 	for name, body := range map[string]string{"text": p.Text, "html": p.HTML} {
 		for _, want := range []string{
-			o.Invoice, "Kopi Gayo", "Rp 85.000", "Rp 170.000", "VISA", "411111******1111", "A1B2C3",
+			o.Invoice, "Kopi Gayo", "Rp 85,000", "Rp 170,000", "VISA", "411111******1111", "A1B2C3",
 			"Jl. Merdeka No. 10, Bandung", "081234567890", "Siti Rahmawati Ñ",
 			"Toko Uji", "halo@toko-uji.example", "+62 21 555 0199", "Jl. Uji No. 7, Bandung",
 		} {
@@ -279,7 +279,7 @@ func TestRefundMailOncePerRefund(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(p.Subject(), "Refund for "+o.Invoice) || !strings.Contains(p.Text, "We have refunded Rp 85.000") ||
+	if !strings.Contains(p.Subject(), "Refund for "+o.Invoice) || !strings.Contains(p.Text, "We have refunded Rp 85,000") ||
 		!strings.Contains(p.HTML, "Toko Uji") {
 		t.Errorf("refund mail: subject %q, text:\n%s", p.Subject(), p.Text)
 	}
