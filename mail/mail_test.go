@@ -50,8 +50,14 @@ func newOutbox(t *testing.T, st *store.Store) *Outbox {
 // records it (tests may call the store's transition; the app never does).
 func paidOrder(t *testing.T, st *store.Store, key string, customerID int64) store.Order {
 	t.Helper()
+	return paidOrderIn(t, st, key, customerID, "")
+}
+
+// paidOrderIn is paidOrder placed by a shopper reading lang.
+func paidOrderIn(t *testing.T, st *store.Store, key string, customerID int64, lang string) store.Order {
+	t.Helper()
 	ctx := context.Background()
-	o := &store.Order{Invoice: "INV-20261202-" + key, Ref: "ref-" + key, ReceiptKey: "rk-" + key, Mode: store.ModeDirect,
+	o := &store.Order{Invoice: "INV-20261202-" + key, Ref: "ref-" + key, ReceiptKey: "rk-" + key, Mode: store.ModeDirect, Lang: lang,
 		Status: payment.StatusCreated, AmountIDR: 170000, Name: "Siti Rahmawati Ñ", Email: "siti@example.com",
 		Phone: "081234567890", Address: "Jl. Merdeka No. 10, Bandung", Country: "ID", CardMasked: "411111******1111", CardBrand: "VISA",
 		CustomerID: customerID,
