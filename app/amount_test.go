@@ -29,8 +29,8 @@ func TestAmountTamperingIsIgnored(t *testing.T) {
 		t.Fatalf("order status = %q, want SUCCESS", got)
 	}
 	o := app.Order(t, s.Text("invoice-number"))
-	if o.AmountIDR != 200000 || s.Text("order-total") != "Rp 200.000" {
-		t.Errorf("order amount %d, receipt total %q; want 200000, Rp 200.000", o.AmountIDR, s.Text("order-total"))
+	if o.AmountIDR != 200000 || s.Text("order-total") != "Rp 200,000" {
+		t.Errorf("order amount %d, receipt total %q; want 200000, Rp 200,000", o.AmountIDR, s.Text("order-total"))
 	}
 	var sum int64
 	for _, l := range o.Lines {

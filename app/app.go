@@ -201,7 +201,7 @@ func SandboxConfig(cfg Config, publicURL, notificationURL string, log *slog.Logg
 	return sandbox.Config{
 		ClientID: cfg.ClientID, SecretKey: cfg.SecretKey, PublicURL: publicURL, NotificationURL: notificationURL,
 		NotifyRetryScale: cfg.SandboxRetryScale, PendingDelay: cfg.SandboxPendingDelay, SlowDelay: cfg.SandboxSlowDelay,
-		Logger: log,
+		Logger: log, ShopURL: cfg.PublicURL,
 	}
 }
 

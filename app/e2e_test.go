@@ -19,8 +19,8 @@ func TestGuestPaysWithSuccessCard(t *testing.T) {
 	s := apptest.NewShopper(t, app)
 	s.AddToCart("2", "2") // Kopi Gayo, Rp 85.000 × 2
 	s.AddToCart("5", "1") // Teh Melati, Rp 30.000
-	if got := s.Text("order-total"); got != "Rp 200.000" {
-		t.Fatalf("cart total = %q, want Rp 200.000", got)
+	if got := s.Text("order-total"); got != "Rp 200,000" {
+		t.Fatalf("cart total = %q, want Rp 200,000", got)
 	}
 	s.Checkout(apptest.Card("4111 1111 1111 1111", "123"))
 	if !strings.Contains(s.Body, "Rp 200.000") || !strings.Contains(s.Body, "411111******1111") {
@@ -34,8 +34,8 @@ func TestGuestPaysWithSuccessCard(t *testing.T) {
 		t.Fatalf("order-status = %q, want SUCCESS\n%s", got, s.Body)
 	}
 	invoice := s.Text("invoice-number")
-	if got := s.Text("order-total"); got != "Rp 200.000" {
-		t.Errorf("receipt total = %q, want Rp 200.000", got)
+	if got := s.Text("order-total"); got != "Rp 200,000" {
+		t.Errorf("receipt total = %q, want Rp 200,000", got)
 	}
 	if got := s.Text("masked-card"); !strings.Contains(got, "1111") || strings.Contains(got, "4111111111111111") {
 		t.Errorf("masked-card = %q, want a masked number", got)

@@ -96,14 +96,14 @@ func TestCartChangedSinceCheckoutPageIsNotChargedUnseen(t *testing.T) {
 	if s.Resp.StatusCode != http.StatusConflict || !strings.Contains(s.Text("form-error"), "cart changed") {
 		t.Fatalf("stale checkout form: %d %q, want 409 and a message", s.Resp.StatusCode, s.Text("form-error"))
 	}
-	if got := s.Text("order-total"); got != "Rp 1.335.000" {
-		t.Errorf("page shows total %q, want the new Rp 1.335.000", got)
+	if got := s.Text("order-total"); got != "Rp 1,335,000" {
+		t.Errorf("page shows total %q, want the new Rp 1,335,000", got)
 	}
 	if n := app.CountOrders(t); n != before {
 		t.Fatalf("a stale form made an order")
 	}
 	s.Submit(`form[action="/checkout"]`, apptest.Card("4111111111111111", "737")).OTP("123456")
-	if got := s.Text("order-status"); got != "SUCCESS" || s.Text("order-total") != "Rp 1.335.000" {
-		t.Fatalf("after reviewing: %q %q, want SUCCESS Rp 1.335.000", got, s.Text("order-total"))
+	if got := s.Text("order-status"); got != "SUCCESS" || s.Text("order-total") != "Rp 1,335,000" {
+		t.Fatalf("after reviewing: %q %q, want SUCCESS Rp 1,335,000", got, s.Text("order-total"))
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"doku-checkout/app"
 	"doku-checkout/app/apptest"
+	"doku-checkout/i18n"
 
 	"github.com/google/uuid"
 
@@ -287,7 +288,7 @@ func TestLoginThrottledPerAccountAcrossAddresses(t *testing.T) {
 	apptest.Register(t, apptest.NewShopper(t, app), "bystander@example.com")
 	from := func(i int) *apptest.Shopper {
 		s := apptest.NewShopper(t, app)
-		s.Client.Transport = apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: fmt.Sprintf("192.0.2.%d:4000", i)}, App: app}
+		s.Client.Transport = apptest.AcceptLanguage{Next: apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: fmt.Sprintf("192.0.2.%d:4000", i)}, App: app}, Lang: "en"}
 		return s
 	}
 	try := func(s *apptest.Shopper, email, password string) (int, string) {
@@ -317,7 +318,7 @@ func TestRegistrationProbesAreLimited(t *testing.T) {
 		apptest.Register(t, apptest.NewShopper(t, app), e)
 	}
 	prober := apptest.NewShopper(t, app)
-	prober.Client.Transport = apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: "198.51.100.7:5000"}, App: app}
+	prober.Client.Transport = apptest.AcceptLanguage{Next: apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: "198.51.100.7:5000"}, App: app}, Lang: "en"}
 	var codes []int
 	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com"} {
 		prober.Get("/register")
@@ -439,7 +440,7 @@ func TestSlowChargeShowsConfirmingThenSettles(t *testing.T) {
 	start := time.Now()
 	s.OTP("123456")
 	took := time.Since(start)
-	if !strings.HasPrefix(s.Path(), "/orders/INV-") || s.Text("order-status") != "PENDING" || s.Text("status-message") != payment.TextConfirming {
+	if !strings.HasPrefix(s.Path(), "/orders/INV-") || s.Text("order-status") != "PENDING" || s.Text("status-message") != en.T(payment.TextConfirming) {
 		t.Fatalf("after a slow charge's 3DS return: %s shows %q %q, want the PENDING receipt confirming", s.Path(), s.Text("order-status"), s.Text("status-message"))
 	}
 	if s.Count("retry") != 0 || s.Count("check-again") != 1 {
@@ -477,7 +478,7 @@ func TestHostedReceiptOffersToPayOnlyOnceDOKUSaysUnpaid(t *testing.T) {
 	if statusCalls(app, invoice) != before+1 {
 		t.Errorf("opening the receipt asked DOKU %d times, want once", statusCalls(app, invoice)-before)
 	}
-	if s.Text("order-status") != "PENDING" || s.Text("status-message") != payment.TextAwaitingPayment {
+	if s.Text("order-status") != "PENDING" || s.Text("status-message") != en.T(payment.TextAwaitingPayment) {
 		t.Fatalf("receipt of an unpaid link: %q %q", s.Text("order-status"), s.Text("status-message"))
 	}
 	if href, _ := s.Doc.Find(`[data-testid="retry"]`).Attr("href"); href != o.PaymentURL {
@@ -500,3 +501,6 @@ func statusCalls(a *apptest.App, invoice string) int {
 	}
 	return n
 }
+
+// en writes the catalog's English, the language the tests' shoppers read.
+var en = i18n.For(i18n.English)

@@ -41,6 +41,8 @@ func newShopper(base string, tr http.RoundTripper) *shopper {
 }
 
 func (s *shopper) do(req *http.Request) error {
+	// The flow reads the pages' English texts (the shop's default is Bahasa Indonesia).
+	req.Header.Set("Accept-Language", "en")
 	resp, err := s.c.Do(req)
 	if err != nil {
 		return err

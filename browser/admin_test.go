@@ -14,7 +14,7 @@ import (
 
 	"doku-checkout/app"
 	"doku-checkout/app/apptest"
-	"doku-checkout/views"
+	"doku-checkout/i18n"
 )
 
 // The merchant's walk: the owner is created from the command line, logs
@@ -99,8 +99,13 @@ func TestOwnerWalkInBrowser(t *testing.T) {
 	if err != nil || got != "200 image/png 16x12" {
 		t.Fatalf("the product's image in the catalog: %q (%v), want 200 image/png 16x12", got, err)
 	}
-	if u := b.navigate(`click "Add to cart"`, chromedp.Click(chromedp.CSS(form+` button[type="submit"]`))); u.Path != "/cart" {
-		t.Fatalf("after Add to cart: at %s, want /cart", u)
+	// Add to cart keeps the shopper on the catalog; the header's cart link
+	// leads on.
+	if u := b.navigate(`click "Add to cart"`, chromedp.Click(chromedp.CSS(form+` button[type="submit"]`))); u.Path != "/" || b.text(`[data-testid="cart-count"]`) != "1" {
+		t.Fatalf("after Add to cart: at %s with %q items, want the catalog with 1", u, b.text(`[data-testid="cart-count"]`))
+	}
+	if u := b.navigate("open the cart", chromedp.Click(chromedp.CSS(`.site-nav a[href="/cart"]`))); u.Path != "/cart" {
+		t.Fatalf("the header's cart link: at %s, want /cart", u)
 	}
 	b.navigate("click Checkout", chromedp.Click(chromedp.CSS(`[data-testid="checkout-link"]`)))
 	b.do("fill the checkout",
@@ -136,11 +141,12 @@ func TestOwnerWalkInBrowser(t *testing.T) {
 	if err != nil || status.Value != "PARTIALLY_REFUNDED" {
 		t.Errorf("receipt's data-status = %q (%v), want PARTIALLY_REFUNDED", status.Value, err)
 	}
-	if got := b.text(`[data-testid="refunded-total"]`); got != views.IDR(half) {
-		t.Errorf("refunded-total = %q, want %s", got, views.IDR(half))
+	en := i18n.For(i18n.English) // this browser reads the shop in English
+	if got := b.text(`[data-testid="refunded-total"]`); got != en.Money(half) {
+		t.Errorf("refunded-total = %q, want %s", got, en.Money(half))
 	}
-	if got := b.text(`[data-testid="captured-total"]`); got != views.IDR(price) {
-		t.Errorf("captured-total = %q, want %s", got, views.IDR(price))
+	if got := b.text(`[data-testid="captured-total"]`); got != en.Money(price) {
+		t.Errorf("captured-total = %q, want %s", got, en.Money(price))
 	}
 
 	// The CSV export has the row (fetched as the logged-in owner).

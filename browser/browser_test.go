@@ -255,16 +255,18 @@ func TestGuestCheckoutInBrowser(t *testing.T) {
 	base := a.URL
 	b := newBrowser(t, ctx, chromium)
 
-	b.navigate("open the catalog", chromedp.Navigate(base+"/"))
+	b.navigate("open the catalog in English", chromedp.Navigate(base+"/?lang=en"))
 	if got := b.text(`[data-testid="product"] .product-name`); got != "Batik Shirt Parang" {
 		t.Fatalf("first product = %q, want Batik Shirt Parang", got)
 	}
+	// Adding keeps the shopper on the catalog, the header's count updated.
 	u := b.navigate(`click "Add to cart"`, chromedp.Click(chromedp.CSS(`[data-testid="product"] form.add-form button[type="submit"]`)))
-	if u.Path != "/cart" {
-		t.Fatalf("after Add to cart: at %s, want /cart", u)
+	if u.Path != "/" || b.text(`[data-testid="cart-count"]`) != "1" || b.text(`[data-testid="flash"]`) != "Added Batik Shirt Parang to your cart." {
+		t.Fatalf("after Add to cart: at %s, count %q, flash %q; want the catalog, 1, the product added", u, b.text(`[data-testid="cart-count"]`), b.text(`[data-testid="flash"]`))
 	}
-	if got := b.text(`[data-testid="order-total"]`); got != "Rp 350.000" {
-		t.Fatalf("cart total = %q, want Rp 350.000", got)
+	u = b.navigate("open the cart", chromedp.Click(chromedp.CSS(`.site-nav a[href="/cart"]`)))
+	if got := b.text(`[data-testid="order-total"]`); u.Path != "/cart" || got != "Rp 350,000" {
+		t.Fatalf("cart at %s, total = %q, want Rp 350,000", u, got)
 	}
 
 	u = b.navigate("click Checkout", chromedp.Click(chromedp.CSS(`[data-testid="checkout-link"]`)))
@@ -277,8 +279,6 @@ func TestGuestCheckoutInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("phone"), "081234567890"),
 		chromedp.SendKeys(chromedp.ID("address"), "Jl. Merdeka No. 10, Bandung"),
 	)
-	// The documentation screenshot is taken before any card field is typed.
-	b.screenshot("checkout.png")
 	b.do("fill card details",
 		chromedp.SendKeys(chromedp.ID("card_number"), testCard),
 		chromedp.SendKeys(chromedp.ID("card_expiry"), "1230"),
@@ -308,14 +308,13 @@ func TestGuestCheckoutInBrowser(t *testing.T) {
 	if page := b.html(); strings.Contains(page, testCard) {
 		t.Errorf("the receipt's HTML holds the full card number")
 	}
-	if got := b.text(`[data-testid="order-total"]`); got != "Rp 350.000" {
-		t.Errorf("receipt total = %q, want Rp 350.000", got)
+	if got := b.text(`[data-testid="order-total"]`); got != "Rp 350,000" {
+		t.Errorf("receipt total = %q, want Rp 350,000", got)
 	}
 	invoice := b.text(`[data-testid="invoice-number"]`)
 	if n := a.Sandbox.ChargeCount(invoice); n != 1 {
 		t.Errorf("sandbox charges for %s = %d, want 1", invoice, n)
 	}
-	b.screenshot("receipt.png")
 
 	if p := b.problems(); len(p) > 0 {
 		t.Errorf("browser console reported %d problem(s), want none:\n%s", len(p), strings.Join(p, "\n"))

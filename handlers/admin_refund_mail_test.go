@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"doku-checkout/app/apptest"
+	"doku-checkout/i18n"
 	"doku-checkout/mail"
 	"doku-checkout/store"
 )
@@ -18,6 +19,7 @@ import (
 // amounts: PARTIALLY_REFUNDED then REFUNDED, and AUTHORIZED with what is
 // reserved.
 func TestRefundMailAndOrderHistory(t *testing.T) {
+	en := i18n.For(i18n.English) // the customer's browser, and so their order and mails, read English
 	a := apptest.Start(t)
 	cust := apptest.NewCustomer(t, a, "budi@example.com", "4111111111111111")
 	invoice := cust.Invoices[0]
@@ -34,17 +36,17 @@ func TestRefundMailAndOrderHistory(t *testing.T) {
 	}
 	refund(part, "PARTIALLY_REFUNDED")
 	cust.Get("/orders")
-	if cust.Text("order-status") != "PARTIALLY_REFUNDED" || !strings.Contains(cust.Text("row-refunded"), idr(part)) {
-		t.Errorf("history: status %q, refunded %q; want PARTIALLY_REFUNDED and %s", cust.Text("order-status"), cust.Text("row-refunded"), idr(part))
+	if cust.Text("order-status") != "PARTIALLY_REFUNDED" || !strings.Contains(cust.Text("row-refunded"), en.Money(part)) {
+		t.Errorf("history: status %q, refunded %q; want PARTIALLY_REFUNDED and %s", cust.Text("order-status"), cust.Text("row-refunded"), en.Money(part))
 	}
 	refund(o.AmountIDR-part, "REFUNDED")
 	cust.Get("/orders")
-	if cust.Text("order-status") != "REFUNDED" || !strings.Contains(cust.Text("row-refunded"), idr(o.AmountIDR)) {
-		t.Errorf("history: status %q, refunded %q; want REFUNDED and %s", cust.Text("order-status"), cust.Text("row-refunded"), idr(o.AmountIDR))
+	if cust.Text("order-status") != "REFUNDED" || !strings.Contains(cust.Text("row-refunded"), en.Money(o.AmountIDR)) {
+		t.Errorf("history: status %q, refunded %q; want REFUNDED and %s", cust.Text("order-status"), cust.Text("row-refunded"), en.Money(o.AmountIDR))
 	}
 	cust.Get("/orders/" + invoice)
-	if cust.Text("order-status") != "REFUNDED" || cust.Text("refunded-total") != idr(o.AmountIDR) {
-		t.Errorf("receipt: %q refunded %q, want REFUNDED %s", cust.Text("order-status"), cust.Text("refunded-total"), idr(o.AmountIDR))
+	if cust.Text("order-status") != "REFUNDED" || cust.Text("refunded-total") != en.Money(o.AmountIDR) {
+		t.Errorf("receipt: %q refunded %q, want REFUNDED %s", cust.Text("order-status"), cust.Text("refunded-total"), en.Money(o.AmountIDR))
 	}
 
 	// Two refunds, two notices (and the receipt), each with its amount.
@@ -64,7 +66,7 @@ func TestRefundMailAndOrderHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, amt := range []string{idr(part), idr(o.AmountIDR - part)} {
+		for _, amt := range []string{en.Money(part), en.Money(o.AmountIDR - part)} {
 			if strings.Contains(p.Text, amt) {
 				amounts = append(amounts, amt)
 			}
@@ -72,7 +74,7 @@ func TestRefundMailAndOrderHistory(t *testing.T) {
 	}
 	if len(mails) != 3 || len(amounts) != 2 || amounts[0] == amounts[1] {
 		t.Errorf("mails of the order: %d, refund amounts found %v; want the receipt and one notice of %s and one of %s",
-			len(mails), amounts, idr(part), idr(o.AmountIDR-part))
+			len(mails), amounts, en.Money(part), en.Money(o.AmountIDR-part))
 	}
 
 	// AUTHORIZED: reserved, shown with its amount, no refund notice.
@@ -82,11 +84,11 @@ func TestRefundMailAndOrderHistory(t *testing.T) {
 	inv := cust.Text("invoice-number")
 	ao := a.WaitOrder(t, inv, "AUTHORIZED", 5*time.Second)
 	cust.Get("/orders/" + inv)
-	if cust.Text("order-status") != "AUTHORIZED" || cust.Text("authorized-total") != idr(ao.AmountIDR) {
-		t.Errorf("authorised receipt: %q reserved %q, want AUTHORIZED %s", cust.Text("order-status"), cust.Text("authorized-total"), idr(ao.AmountIDR))
+	if cust.Text("order-status") != "AUTHORIZED" || cust.Text("authorized-total") != en.Money(ao.AmountIDR) {
+		t.Errorf("authorised receipt: %q reserved %q, want AUTHORIZED %s", cust.Text("order-status"), cust.Text("authorized-total"), en.Money(ao.AmountIDR))
 	}
 	cust.Get("/orders")
-	if got := cust.Text("row-authorized"); !strings.Contains(got, idr(ao.AmountIDR)) {
-		t.Errorf("history's authorised row: %q, want %s reserved", got, idr(ao.AmountIDR))
+	if got := cust.Text("row-authorized"); !strings.Contains(got, en.Money(ao.AmountIDR)) {
+		t.Errorf("history's authorised row: %q, want %s reserved", got, en.Money(ao.AmountIDR))
 	}
 }

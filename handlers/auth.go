@@ -31,26 +31,27 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bc
 
 // RegisterForm renders GET /register.
 func (h *Handler) RegisterForm(c echo.Context) error {
-	return render(c, http.StatusOK, views.RegisterPage(views.AuthView{Page: h.page(c, "Create an account")}))
+	return render(c, http.StatusOK, views.RegisterPage(views.AuthView{Page: h.page(c, loc(c).T("auth.register.title"))}))
 }
 
 // Register handles POST /register (name, email, password).
 func (h *Handler) Register(c echo.Context) error {
-	v := views.AuthView{Page: h.page(c, "Create an account"), Errors: views.FieldErrors{},
+	l := loc(c)
+	v := views.AuthView{Page: h.page(c, l.T("auth.register.title")), Errors: views.FieldErrors{},
 		Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
 	password := c.FormValue("password")
 	if !h.limits.byAddress.allow(h.ctx(c), c.RealIP()) || h.limits.probesByAddress.spent(h.ctx(c), c.RealIP()) {
-		v.FormError = "Too many attempts from your connection. Wait a minute, then try again."
+		v.FormError = l.T("auth.err.too_many_address")
 		return h.tooMany(c, views.RegisterPage(v))
 	}
 	if v.Name == "" || utf8.RuneCountInString(v.Name) > 255 {
-		v.Errors["name"] = "Enter your name (at most 255 characters)."
+		v.Errors["name"] = l.T("auth.err.name")
 	}
 	if a, err := mail.ParseAddress(v.Email); err != nil || a.Address != v.Email || len(v.Email) > 128 {
-		v.Errors["email"] = "Enter an email address like name@example.com."
+		v.Errors["email"] = l.T("auth.err.email")
 	}
 	if len(password) < minPasswordLen || len(password) > maxPasswordLen {
-		v.Errors["password"] = "Choose a password of 8 to 72 characters."
+		v.Errors["password"] = l.T("auth.err.password")
 	}
 	if len(v.Errors) > 0 {
 		return render(c, http.StatusUnprocessableEntity, views.RegisterPage(v))
@@ -64,7 +65,7 @@ func (h *Handler) Register(c echo.Context) error {
 		// Telling a shopper their email has an account is kind, and tells
 		// a prober the same: a few such answers per address, then none.
 		h.limits.probesByAddress.allow(h.ctx(c), c.RealIP())
-		v.Errors["email"] = "An account with this email exists already. Log in instead."
+		v.Errors["email"] = l.T("auth.err.exists")
 		return render(c, http.StatusUnprocessableEntity, views.RegisterPage(v))
 	} else if err != nil {
 		return err
@@ -74,21 +75,22 @@ func (h *Handler) Register(c echo.Context) error {
 
 // LoginForm renders GET /login.
 func (h *Handler) LoginForm(c echo.Context) error {
-	return render(c, http.StatusOK, views.LoginPage(views.AuthView{Page: h.page(c, "Log in"), Next: localPath(c.QueryParam("next"))}))
+	return render(c, http.StatusOK, views.LoginPage(views.AuthView{Page: h.page(c, loc(c).T("auth.login.title")), Next: localPath(c.QueryParam("next"))}))
 }
 
 // Login handles POST /login (email, password).
 func (h *Handler) Login(c echo.Context) error {
-	v := views.AuthView{Page: h.page(c, "Log in"), Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
+	l := loc(c)
+	v := views.AuthView{Page: h.page(c, l.T("auth.login.title")), Email: strings.TrimSpace(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
 	if !h.limits.byAddress.allow(h.ctx(c), c.RealIP()) {
-		v.FormError = "Too many login attempts from your connection. Wait a minute, then try again."
+		v.FormError = l.T("auth.err.too_many_login")
 		return h.tooMany(c, views.LoginPage(v))
 	}
 	account := strings.ToLower(v.Email)
 	if h.limits.failuresByAccount.spent(h.ctx(c), account) {
 		// Checked before the password, so guesses spread over many
 		// addresses get no answer either.
-		v.FormError = "Too many failed logins for this account. Wait a few minutes, then try again."
+		v.FormError = l.T("auth.err.too_many_account")
 		return h.tooMany(c, views.LoginPage(v))
 	}
 	cust, err := h.store.CustomerByEmail(h.ctx(c), v.Email)
@@ -100,7 +102,7 @@ func (h *Handler) Login(c echo.Context) error {
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(c.FormValue("password"))) != nil || err != nil {
 		h.limits.failuresByAccount.allow(h.ctx(c), account)
-		v.FormError = "The email or password is not right."
+		v.FormError = l.T("auth.err.wrong")
 		return render(c, http.StatusUnprocessableEntity, views.LoginPage(v))
 	}
 	return h.logIn(c, cust, v.Next)
@@ -119,7 +121,7 @@ func (h *Handler) logIn(c echo.Context, cust store.Customer, next string) error 
 		}
 		s.CartID = fresh
 	}
-	s.Flash = "Welcome, " + cust.Name + "."
+	s.Flash = loc(c).T("auth.welcome", cust.Name)
 	if err := h.store.CreateLogin(h.ctx(c), s.SID, cust.ID); err != nil {
 		return err
 	}
@@ -137,7 +139,7 @@ func (h *Handler) Logout(c echo.Context) error {
 	}
 	s := h.sessions.Renew(c, 0)
 	s.CartID = ""
-	s.Flash = "You are logged out."
+	s.Flash = loc(c).T("auth.logged_out")
 	if err := h.sessions.Save(c, s); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func (h *Handler) Cards(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.CardsView{Page: h.page(c, "Saved cards")}
+	v := views.CardsView{Page: h.page(c, loc(c).T("cards.title"))}
 	for _, sc := range cards {
 		v.Cards = append(v.Cards, views.SavedCardRow{ID: sc.ID, Brand: sc.Brand, Masked: sc.Masked, Expiry: expiryText(sc.Expiry)})
 	}
@@ -44,5 +44,5 @@ func (h *Handler) DeleteCard(c echo.Context) error {
 	if err := h.pay.RemoveSavedCard(h.ctx(c), cust.ID, id); err != nil {
 		return err
 	}
-	return h.flashRedirect(c, route.Cards, "Card removed.")
+	return h.flashRedirect(c, route.Cards, loc(c).T("cards.removed"))
 }

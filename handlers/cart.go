@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/i18n"
 	"doku-checkout/route"
 	"doku-checkout/store"
 	"doku-checkout/views"
@@ -16,13 +17,13 @@ func (h *Handler) Cart(c echo.Context) error {
 	return h.renderCart(c, http.StatusOK, nil)
 }
 
-func (h *Handler) renderCart(c echo.Context, status int, errs views.FieldErrors) error {
+func (h *Handler) renderCart(c echo.Context, status int, errs map[string]string) error {
 	lines, err := h.cartLines(c)
 	if err != nil {
 		return err
 	}
-	v := views.CartView{Page: h.page(c, "Your cart"), Errors: errs}
-	v.Lines, v.TotalText = viewLines(lines)
+	v := views.CartView{Page: h.page(c, loc(c).T("cart.title")), Errors: translateErrors(c, errs)}
+	v.Lines, v.TotalText = viewLines(loc(c), lines)
 	return render(c, status, views.CartPage(v))
 }
 
@@ -34,7 +35,7 @@ func (h *Handler) UpdateCartItem(c echo.Context) error {
 	}
 	qty, ok := parseQuantity(c.FormValue("quantity"), -1)
 	if !ok || qty < 0 {
-		return h.renderCart(c, http.StatusUnprocessableEntity, views.FieldErrors{"quantity": "Choose a quantity from 0 to 99 (0 removes the item)."})
+		return h.renderCart(c, http.StatusUnprocessableEntity, map[string]string{"quantity": "cart.err.quantity"})
 	}
 	lines, err := h.cartLines(c)
 	if err != nil {
@@ -45,7 +46,7 @@ func (h *Handler) UpdateCartItem(c echo.Context) error {
 		found = found || l.ProductID == productID
 	}
 	if !found {
-		return h.renderCart(c, http.StatusUnprocessableEntity, views.FieldErrors{"quantity": "That item is not in your cart."})
+		return h.renderCart(c, http.StatusUnprocessableEntity, map[string]string{"quantity": "cart.err.not_in_cart"})
 	}
 	s := h.sessions.Get(c)
 	if err := h.store.SetCartQuantity(h.ctx(c), s.CartID, productID, qty); err != nil {
@@ -73,14 +74,14 @@ func (h *Handler) cartLines(c echo.Context) ([]store.CartLine, error) {
 }
 
 // viewLines formats cart lines and their total for a view.
-func viewLines(lines []store.CartLine) ([]views.Line, string) {
+func viewLines(l *i18n.Localizer, lines []store.CartLine) ([]views.Line, string) {
 	var out []views.Line
 	var total int64
-	for _, l := range lines {
-		sum := l.PriceIDR * int64(l.Quantity)
+	for _, cl := range lines {
+		sum := cl.PriceIDR * int64(cl.Quantity)
 		total += sum
-		out = append(out, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
-			UnitText: views.IDR(l.PriceIDR), LineTotalText: views.IDR(sum)})
+		out = append(out, views.Line{ProductID: cl.ProductID, Name: cl.Name, Quantity: cl.Quantity,
+			UnitText: l.Money(cl.PriceIDR), LineTotalText: l.Money(sum)})
 	}
-	return out, views.IDR(total)
+	return out, l.Money(total)
 }

@@ -22,10 +22,14 @@ func (h *Handler) renderCatalog(c echo.Context, status int, msg string) error {
 	if err != nil {
 		return err
 	}
-	v := views.CatalogView{Page: h.page(c, "Catalog"), Error: msg}
+	l := loc(c)
+	v := views.CatalogView{Page: h.page(c, l.T("catalog.title")), Error: l.T(msg)}
+	if msg == "" {
+		v.Error = ""
+	}
 	for _, p := range products {
 		v.Products = append(v.Products, views.ProductCard{
-			ID: p.ID, Name: p.Name, Description: p.Description, PriceText: views.IDR(p.PriceIDR),
+			ID: p.ID, Name: p.Name, Description: p.Description, PriceText: l.Money(p.PriceIDR),
 			ImageURL: ProductImageURL(v.StaticPrefix, p.Image),
 		})
 	}
@@ -36,14 +40,15 @@ func (h *Handler) renderCatalog(c echo.Context, status int, msg string) error {
 func (h *Handler) AddToCart(c echo.Context) error {
 	productID, err := strconv.ParseInt(c.FormValue("product_id"), 10, 64)
 	if err != nil {
-		return h.renderCatalog(c, http.StatusUnprocessableEntity, "That product does not exist.")
+		return h.renderCatalog(c, http.StatusUnprocessableEntity, "catalog.err.no_product")
 	}
 	qty, ok := parseQuantity(c.FormValue("quantity"), 1)
 	if !ok || qty == 0 {
-		return h.renderCatalog(c, http.StatusUnprocessableEntity, "Choose a quantity from 1 to 99.")
+		return h.renderCatalog(c, http.StatusUnprocessableEntity, "catalog.err.quantity")
 	}
-	if _, err := h.store.Product(h.ctx(c), productID); errors.Is(err, store.ErrNotFound) {
-		return h.renderCatalog(c, http.StatusUnprocessableEntity, "That product does not exist.")
+	product, err := h.store.Product(h.ctx(c), productID)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.renderCatalog(c, http.StatusUnprocessableEntity, "catalog.err.no_product")
 	} else if err != nil {
 		return err
 	}
@@ -54,11 +59,11 @@ func (h *Handler) AddToCart(c echo.Context) error {
 	if err := h.store.AddToCart(h.ctx(c), s.CartID, productID, qty); err != nil {
 		return err
 	}
-	s.Flash = "Added to your cart."
+	s.Flash = loc(c).T("catalog.added", product.Name)
 	if err := h.sessions.Save(c, s); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, route.Cart)
+	return c.Redirect(http.StatusSeeOther, addedGoesTo(c))
 }
 
 // cart returns the session with a cart id, new on first use; the store
@@ -81,4 +86,14 @@ func parseQuantity(raw string, def int) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// addedGoesTo is where adding to the cart leads: back to the catalog when
+// the shopper added from it (still browsing: the flash and the header's
+// count say it worked), else to the cart.
+func addedGoesTo(c echo.Context) string {
+	if c.FormValue("from") == "catalog" {
+		return route.Catalog
+	}
+	return route.Cart
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/i18n"
 	"doku-checkout/payment"
 	"doku-checkout/route"
 	"doku-checkout/store"
@@ -25,7 +26,7 @@ func (h *Handler) CheckoutForm(c echo.Context) error {
 		return err
 	}
 	if len(lines) == 0 {
-		return h.flashRedirect(c, route.Cart, "Your cart is empty: add something first.")
+		return h.flashRedirect(c, route.Cart, "checkout.err.cart_empty")
 	}
 	modeList, modes := h.modes(c)
 	form := views.CheckoutForm{Country: "ID", Mode: modeList[0]}
@@ -68,17 +69,21 @@ func (h *Handler) previousOrder(c echo.Context, cust store.Customer, loggedIn bo
 	return o, err == nil
 }
 
-func (h *Handler) renderCheckout(c echo.Context, status int, form views.CheckoutForm, errs views.FieldErrors, formErr string, lines []store.CartLine) error {
+func (h *Handler) renderCheckout(c echo.Context, status int, form views.CheckoutForm, errs map[string]string, formErr string, lines []store.CartLine, args ...any) error {
 	h.strictCardPage(c)
 	_, modes := h.modes(c)
+	l := loc(c)
 	v := views.CheckoutView{
-		Page: h.page(c, "Checkout"), Form: form, Errors: errs, FormError: formErr,
+		Page: h.page(c, l.T("checkout.title")), Form: form, Errors: translateErrors(c, errs),
 		DirectEnabled: modes[payment.ModeDirect], HostedEnabled: modes[payment.ModeHosted],
 		Countries: countries, CheckoutKey: randomID(), CartVersion: cartVersion(lines),
 		// Back after a submission: the card number and CVV are not sent back.
 		CardAgain: c.Request().Method == http.MethodPost && form.SavedCard == 0,
 	}
-	v.Lines, v.TotalText = viewLines(lines)
+	if formErr != "" {
+		v.FormError = l.T(formErr, args...)
+	}
+	v.Lines, v.TotalText = viewLines(l, lines)
 	if cust, err := h.customer(c); err == nil {
 		v.LoggedIn = true
 		h.syncSavedCards(c, cust)
@@ -114,13 +119,13 @@ func (h *Handler) Checkout(c echo.Context) error {
 		return err
 	}
 	if len(lines) == 0 {
-		return h.flashRedirect(c, route.Cart, "Your cart is empty: add something first.")
+		return h.flashRedirect(c, route.Cart, "checkout.err.cart_empty")
 	}
 	if v := c.FormValue("cart_version"); v != "" && v != cartVersion(lines) {
 		// The cart changed (another tab) since this form showed its total.
 		form := views.CheckoutForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
 			Address: c.FormValue("address"), Country: c.FormValue("country"), CardExpiry: c.FormValue("card_expiry"), Mode: c.FormValue("mode")}
-		return h.renderCheckout(c, http.StatusConflict, form, nil, "Your cart changed since this page was opened. Check the new total below, then pay.", lines)
+		return h.renderCheckout(c, http.StatusConflict, form, nil, "checkout.err.cart_changed", lines)
 	}
 	in := payment.CheckoutInput{
 		Contact: payment.Contact{Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
@@ -135,11 +140,11 @@ func (h *Handler) Checkout(c echo.Context) error {
 	cust, custErr := h.customer(c)
 	loggedIn := custErr == nil
 	in.SaveCard = loggedIn && c.FormValue("save_card") != ""
-	errs := views.FieldErrors{}
+	errs := map[string]string{}
 	if raw := c.FormValue("saved_card"); raw != "" && raw != "0" && in.Mode == payment.ModeDirect {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || !loggedIn {
-			errs["saved_card"] = "Choose one of your saved cards or a new card."
+			errs["saved_card"] = "checkout.err.saved_card"
 		}
 		in.SavedCardID = id
 	}
@@ -151,9 +156,9 @@ func (h *Handler) Checkout(c echo.Context) error {
 		errs[k] = v
 	}
 	if len(errs) > 0 {
-		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, errs, "Please correct the fields marked below.", lines)
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, errs, "checkout.err.fix", lines)
 	}
-	req := payment.StartRequest{CheckoutKey: c.FormValue("checkout_key"), CartID: h.sessions.Get(c).CartID, Input: in, Lines: lines}
+	req := payment.StartRequest{CheckoutKey: c.FormValue("checkout_key"), CartID: h.sessions.Get(c).CartID, Input: in, Lines: lines, Lang: loc(c).Lang()}
 	if loggedIn {
 		req.Customer = &cust
 	}
@@ -166,21 +171,21 @@ func (h *Handler) Checkout(c echo.Context) error {
 		// A payment for this cart is under way: paying again could charge
 		// twice. Its receipt is shown only to someone who may open it.
 		if o, err := h.store.OrderByInvoice(h.ctx(c), busy.Order.Invoice); err == nil && h.mayView(c, o) {
-			return h.flashRedirect(c, payment.ReceiptPath(o), "A payment for this cart is already in progress. Its status is below; you do not need to pay again.")
+			return h.flashRedirect(c, payment.ReceiptPath(o), "checkout.err.busy_flash")
 		}
-		return h.renderCheckout(c, http.StatusConflict, form, nil, "A payment for this cart is already in progress. Wait for it to finish before paying again.", lines)
+		return h.renderCheckout(c, http.StatusConflict, form, nil, "checkout.err.busy", lines)
 	case errors.As(err, &soldOut):
-		return h.renderCheckout(c, http.StatusConflict, form, nil, soldOut.Name+" is sold out. Remove it from your cart. No money was taken.", lines)
+		return h.renderCheckout(c, http.StatusConflict, form, nil, "checkout.err.sold_out", lines, soldOut.Name)
 	case errors.Is(err, payment.ErrSavedCardNotFound):
-		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, views.FieldErrors{"saved_card": "Choose one of your saved cards or a new card."}, "", lines)
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, map[string]string{"saved_card": "checkout.err.saved_card"}, "", lines)
 	case errors.Is(err, payment.ErrCheckoutKeyUsed):
-		return h.renderCheckout(c, http.StatusConflict, form, nil, "This form was already used for another order. Check your details and pay again.", lines)
+		return h.renderCheckout(c, http.StatusConflict, form, nil, "checkout.err.key_used", lines)
 	case errors.Is(err, payment.ErrAmountTooLarge):
-		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, nil, "This order is larger than a card payment allows. Remove some items.", lines)
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, nil, "checkout.err.too_large", lines)
 	case errors.As(err, &declined):
-		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, nil, declined.Message+" No money was taken.", lines)
+		return h.renderCheckout(c, http.StatusUnprocessableEntity, form, nil, "checkout.err.declined", lines, loc(c).Say(declined.Shown))
 	case errors.Is(err, payment.ErrGatewayUnavailable):
-		return h.renderCheckout(c, http.StatusServiceUnavailable, form, nil, "We could not reach the payment gateway. No money was taken; please try again in a moment.", lines)
+		return h.renderCheckout(c, http.StatusServiceUnavailable, form, nil, "checkout.err.gateway_unavailable", lines)
 	case err != nil:
 		return err
 	}
@@ -213,6 +218,9 @@ func (h *Handler) ThreeDSReturn(passed bool) echo.HandlerFunc {
 func (h *Handler) flashRedirect(c echo.Context, to, msg string) error {
 	s := h.sessions.Get(c)
 	s.Flash = msg
+	if i18n.Has(msg) {
+		s.Flash = loc(c).T(msg)
+	}
 	if err := h.sessions.Save(c, s); err != nil {
 		return err
 	}

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"doku-checkout/i18n"
+	"doku-checkout/route"
 	"doku-checkout/store"
 	"doku-checkout/views"
 )
@@ -18,7 +21,7 @@ func (h *Handler) HTTPErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	status, msg := http.StatusInternalServerError, "error.internal"
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
@@ -29,10 +32,10 @@ func (h *Handler) HTTPErrorHandler(err error, c echo.Context) {
 			msg = http.StatusText(status)
 		}
 	case errors.Is(err, store.ErrNotFound):
-		status, msg = http.StatusNotFound, "We could not find that page."
+		status, msg = http.StatusNotFound, "error.not_found"
 	}
 	if status == http.StatusNotFound && msg == http.StatusText(http.StatusNotFound) {
-		msg = "We could not find that page."
+		msg = "error.not_found"
 	}
 	// The route's pattern, never the URL: the 3-D Secure return and receipt
 	// URLs carry order references that must not reach the logs.
@@ -50,10 +53,34 @@ func (h *Handler) HTTPErrorHandler(err error, c echo.Context) {
 		c.JSON(status, map[string]string{"error": msg})
 		return
 	}
-	p := h.page(c, http.StatusText(status))
-	if rerr := render(c, status, views.ErrorPage(views.ErrorView{Page: p, Status: status, Message: msg})); rerr != nil {
+	p := h.page(c, loc(c).T("error.title", status))
+	// The switch leads to the shop, not back here: an error page repeats
+	// nothing of the URL that led to it (a receipt's invoice, say).
+	for i := range p.Languages {
+		p.Languages[i].URL = route.Catalog + "?lang=" + p.Languages[i].Code
+	}
+	if rerr := render(c, status, views.ErrorPage(views.ErrorView{Page: p, Status: status, Message: errorText(c, status, msg)})); rerr != nil {
 		h.log.Error("render error page", "err", rerr)
 	}
+}
+
+// errorText is the error page's message in the shopper's language: msg
+// when it is a message key; for a status's own text, that status's
+// sentence; any other message (the back office's, in English) as it is.
+func errorText(c echo.Context, status int, msg string) string {
+	if i18n.Has(msg) {
+		return loc(c).T(msg)
+	}
+	if msg == http.StatusText(status) {
+		if k := "error.status." + strconv.Itoa(status); i18n.Has(k) {
+			return loc(c).T(k)
+		}
+		if status >= 500 {
+			return loc(c).T("error.internal")
+		}
+		return loc(c).T("error.status.other")
+	}
+	return msg
 }
 
 // requestLog logs one line per request: never the query (it carries order

@@ -114,7 +114,8 @@ func render(c echo.Context, status int, comp templ.Component) error {
 // page fills what the layout needs from the request and session.
 func (h *Handler) page(c echo.Context, title string) views.Page {
 	s := h.sessions.Get(c)
-	p := views.Page{Title: title, StaticPrefix: route.StaticRoot + static.Version + "/", Sandbox: h.cfg.SandboxBanner}
+	p := views.Page{Title: title, StaticPrefix: route.StaticRoot + static.Version + "/", Sandbox: h.cfg.SandboxBanner,
+		Languages: languageLinks(c)}
 	p.Shop = storeContact(h.cfg.Merchant.Contact(h.ctx(c)))
 	if tok, ok := c.Get("csrf").(string); ok {
 		p.CSRF = tok

@@ -33,7 +33,7 @@ func TestRateLimits(t *testing.T) {
 	}
 	client := func(remote string) *apptest.Shopper {
 		s := apptest.NewShopper(t, app)
-		s.Client.Transport = apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: remote}, App: app}
+		s.Client.Transport = apptest.AcceptLanguage{Next: apptest.CookieRecorder{Next: apptest.ViaHandler{Handler: app.Handler, Remote: remote}, App: app}, Lang: "en"}
 		s.AddToCart("1", "1")
 		return s
 	}

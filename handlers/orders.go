@@ -26,9 +26,10 @@ func (h *Handler) Receipt(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	o, r := h.pay.Confirm(h.ctx(c), o)
+	l := loc(c)
 	v := views.ReceiptView{
-		Page: h.page(c, "Receipt "+o.Invoice), Invoice: o.Invoice, DateText: views.DateWIB(o.CreatedAt),
-		TotalText: views.IDR(o.AmountIDR), Status: r.Status, StatusMessage: r.Message, ResponseText: r.Detail,
+		Page: h.page(c, l.T("receipt.title", o.Invoice)), Invoice: o.Invoice, DateText: l.Date(o.CreatedAt),
+		TotalText: l.Money(o.AmountIDR), Status: r.Status, StatusMessage: l.T(r.Message), ResponseText: l.Say(r.Detail),
 		RetryURL: r.RetryURL, Masked: o.CardMasked, Brand: o.CardBrand,
 		ApprovalCode: o.ApprovalCode, CustomerName: o.Name, Email: o.Email,
 		Delivery: views.DeliveryAddress{Name: o.Name, Address: o.Address, Country: o.Country, Phone: o.Phone},
@@ -43,14 +44,14 @@ func (h *Handler) Receipt(c echo.Context) error {
 		v.CheckAgainURL = c.Request().URL.RequestURI()
 	}
 	if r.RefundedIDR > 0 {
-		v.CapturedText, v.RefundedText = views.IDR(r.CapturedIDR), views.IDR(r.RefundedIDR)
+		v.CapturedText, v.RefundedText = l.Money(r.CapturedIDR), l.Money(r.RefundedIDR)
 	}
 	if o.Status == payment.StatusAuthorized {
-		v.AuthorizedText = views.IDR(o.AmountIDR)
+		v.AuthorizedText = l.Money(o.AmountIDR)
 	}
-	for _, l := range o.Lines {
-		v.Lines = append(v.Lines, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
-			UnitText: views.IDR(l.PriceIDR), LineTotalText: views.IDR(l.PriceIDR * int64(l.Quantity))})
+	for _, ol := range o.Lines {
+		v.Lines = append(v.Lines, views.Line{ProductID: ol.ProductID, Name: ol.Name, Quantity: ol.Quantity,
+			UnitText: l.Money(ol.PriceIDR), LineTotalText: l.Money(ol.PriceIDR * int64(ol.Quantity))})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.ReceiptPage(v))
@@ -84,7 +85,7 @@ func (h *Handler) ReceiptStatus(c echo.Context) error {
 	}
 	_, r := h.pay.Confirm(h.ctx(c), o)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"status": r.Status, "message": r.Message, "open": r.Refresh})
+	return c.JSON(http.StatusOK, map[string]any{"status": r.Status, "message": loc(c).T(r.Message), "open": r.Refresh})
 }
 
 // Orders renders GET /orders: the customer's order history.
@@ -97,15 +98,16 @@ func (h *Handler) Orders(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.OrdersView{Page: h.page(c, "Your orders")}
+	l := loc(c)
+	v := views.OrdersView{Page: h.page(c, l.T("orders.title"))}
 	for _, o := range orders {
 		row := views.OrderRow{Invoice: o.Invoice, URL: payment.ReceiptPath(o),
-			DateText: views.DateWIB(o.CreatedAt), TotalText: views.IDR(o.AmountIDR), Status: payment.ShownStatus(o.Status)}
+			DateText: l.Date(o.CreatedAt), TotalText: l.Money(o.AmountIDR), Status: payment.ShownStatus(o.Status)}
 		if o.RefundedIDR > 0 {
-			row.RefundedText = views.IDR(o.RefundedIDR)
+			row.RefundedText = l.Money(o.RefundedIDR)
 		}
 		if o.Status == payment.StatusAuthorized {
-			row.AuthorizedText = views.IDR(o.AmountIDR)
+			row.AuthorizedText = l.Money(o.AmountIDR)
 		}
 		v.Orders = append(v.Orders, row)
 	}

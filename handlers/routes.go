@@ -25,6 +25,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	}
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
+	e.Use(h.language)
 	e.Use(h.requestLog)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K", Skipper: isProductUpload}))
 	e.Use(h.securityHeaders)
@@ -40,7 +41,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 		// have planted the CSRF cookie itself: refuse it outright. Our own
 		// forms are same-origin.
 		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) {
-			return false, echo.NewHTTPError(http.StatusForbidden, "This form must be sent from this site.")
+			return false, echo.NewHTTPError(http.StatusForbidden, "error.csrf_site")
 		},
 		TokenLookup:    "form:csrf",
 		ContextKey:     "csrf",
@@ -50,7 +51,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 		CookieSecure:   h.cfg.SecureCookies,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
+			return echo.NewHTTPError(http.StatusForbidden, "error.csrf_expired")
 		},
 	}))
 
@@ -64,7 +65,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	e.POST(route.CartItem, h.UpdateCartItem)
 
 	e.GET(route.Checkout, h.CheckoutForm)
-	e.POST(route.Checkout, h.Checkout, h.limit(h.cfg.CheckoutPerMinute, "Too many payment attempts from your connection. Wait a minute, then try again."))
+	e.POST(route.Checkout, h.Checkout, h.limit(h.cfg.CheckoutPerMinute, "checkout.err.too_many"))
 	e.GET(route.ThreeDSPassed, h.ThreeDSReturn(true))
 	e.POST(route.ThreeDSPassed, h.ThreeDSReturn(true))
 	e.GET(route.ThreeDSFailed, h.ThreeDSReturn(false))

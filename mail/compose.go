@@ -43,19 +43,18 @@ type composer struct {
 	from      *mail.Address // envelope and header From; "" name: the shop's
 	publicURL string        // PUBLIC_URL, no trailing slash
 	contact   merchant.Source
-	texts     Texts
 	now       func() time.Time
 }
 
 // receipt composes the receipt of paid order o (read with its lines).
 func (c composer) receipt(ctx context.Context, o store.Order) (Message, error) {
 	shop := c.contact.Contact(ctx)
-	t := c.texts
+	t := TextsFor(o.Lang)
 	v := c.base(shop, o)
 	v.Heading = t.ReceiptHeading
 	v.Intro = fmt.Sprintf(t.ReceiptIntro, o.Name)
 	v.Paragraphs = []string{t.ReceiptPaid}
-	v.Facts = []views.MailFact{{Label: t.Invoice, Value: o.Invoice}, {Label: t.Date, Value: views.DateWIB(o.UpdatedAt)}}
+	v.Facts = []views.MailFact{{Label: t.Invoice, Value: o.Invoice}, {Label: t.Date, Value: t.L.Date(o.UpdatedAt)}}
 	if o.CardMasked != "" {
 		// The store keeps the masked number only: there is no full one to show.
 		v.Facts = append(v.Facts, views.MailFact{Label: t.Card, Value: strings.TrimSpace(o.CardBrand + " " + o.CardMasked)})
@@ -65,10 +64,10 @@ func (c composer) receipt(ctx context.Context, o store.Order) (Message, error) {
 	}
 	for _, l := range o.Lines {
 		v.Lines = append(v.Lines, views.Line{ProductID: l.ProductID, Name: l.Name, Quantity: l.Quantity,
-			UnitText: views.IDR(l.PriceIDR), LineTotalText: views.IDR(l.PriceIDR * int64(l.Quantity))})
+			UnitText: t.L.Money(l.PriceIDR), LineTotalText: t.L.Money(l.PriceIDR * int64(l.Quantity))})
 	}
 	v.ItemLabel, v.QtyLabel, v.PriceLabel, v.SubtotalLabel = t.Item, t.Quantity, t.UnitPrice, t.LineTotal
-	v.TotalLabel, v.TotalText = t.Total, views.IDR(o.AmountIDR)
+	v.TotalLabel, v.TotalText = t.Total, t.L.Money(o.AmountIDR)
 	v.DeliverHeading = t.DeliverTo
 	v.DeliverLines = nonEmpty(o.Name, o.Address, o.Country, phoneLine(t, o.Phone))
 	return c.message(ctx, shop, o, fmt.Sprintf(t.ReceiptSubject, o.Invoice, shop.Name), v)
@@ -77,12 +76,12 @@ func (c composer) receipt(ctx context.Context, o store.Order) (Message, error) {
 // refund composes the notice that amountIDR of order o was refunded.
 func (c composer) refund(ctx context.Context, o store.Order, amountIDR int64) (Message, error) {
 	shop := c.contact.Contact(ctx)
-	t := c.texts
+	t := TextsFor(o.Lang)
 	v := c.base(shop, o)
 	v.Heading = t.RefundHeading
 	v.Intro = fmt.Sprintf(t.RefundIntro, o.Name)
-	v.Paragraphs = []string{fmt.Sprintf(t.RefundAmount, views.IDR(amountIDR)), t.RefundTiming}
-	v.Facts = []views.MailFact{{Label: t.Invoice, Value: o.Invoice}, {Label: t.Date, Value: views.DateWIB(c.now())}}
+	v.Paragraphs = []string{fmt.Sprintf(t.RefundAmount, t.L.Money(amountIDR)), t.RefundTiming}
+	v.Facts = []views.MailFact{{Label: t.Invoice, Value: o.Invoice}, {Label: t.Date, Value: t.L.Date(c.now())}}
 	if o.CardMasked != "" {
 		v.Facts = append(v.Facts, views.MailFact{Label: t.Card, Value: strings.TrimSpace(o.CardBrand + " " + o.CardMasked)})
 	}
@@ -92,8 +91,8 @@ func (c composer) refund(ctx context.Context, o store.Order, amountIDR int64) (M
 // base fills what every mail of order o shows: the shop, its contact
 // details and the link to the receipt.
 func (c composer) base(shop merchant.Contact, o store.Order) views.MailView {
-	t := c.texts
-	v := views.MailView{Lang: "en", StoreName: shop.Name, LinkText: t.ReceiptLink,
+	t := TextsFor(o.Lang)
+	v := views.MailView{Lang: t.Lang, StoreName: shop.Name, LinkText: t.ReceiptLink,
 		ContactHeading: t.ContactHeading, ContactNote: t.ContactNote, Footer: fmt.Sprintf(t.Footer, shop.Name)}
 	if link := payment.ReceiptLink(o); link != "" {
 		v.LinkURL = c.publicURL + link // a guest's: opens without a login

@@ -50,8 +50,14 @@ func newOutbox(t *testing.T, st *store.Store) *Outbox {
 // records it (tests may call the store's transition; the app never does).
 func paidOrder(t *testing.T, st *store.Store, key string, customerID int64) store.Order {
 	t.Helper()
+	return paidOrderIn(t, st, key, customerID, "")
+}
+
+// paidOrderIn is paidOrder placed by a shopper reading lang.
+func paidOrderIn(t *testing.T, st *store.Store, key string, customerID int64, lang string) store.Order {
+	t.Helper()
 	ctx := context.Background()
-	o := &store.Order{Invoice: "INV-20261202-" + key, Ref: "ref-" + key, ReceiptKey: "rk-" + key, Mode: store.ModeDirect,
+	o := &store.Order{Invoice: "INV-20261202-" + key, Ref: "ref-" + key, ReceiptKey: "rk-" + key, Mode: store.ModeDirect, Lang: lang,
 		Status: payment.StatusCreated, AmountIDR: 170000, Name: "Siti Rahmawati Ñ", Email: "siti@example.com",
 		Phone: "081234567890", Address: "Jl. Merdeka No. 10, Bandung", Country: "ID", CardMasked: "411111******1111", CardBrand: "VISA",
 		CustomerID: customerID,
@@ -159,7 +165,7 @@ func TestReceiptIsMultipartTextAndHTMLWithEverythingTheShopperNeeds(t *testing.T
 	link := publicURL + "/orders/" + o.Invoice + "?k=rk-A1"
 	for name, body := range map[string]string{"text": p.Text, "html": p.HTML} {
 		for _, want := range []string{
-			o.Invoice, "Kopi Gayo", "Rp 85.000", "Rp 170.000", "VISA", "411111******1111", "A1B2C3",
+			o.Invoice, "Kopi Gayo", "Rp 85,000", "Rp 170,000", "VISA", "411111******1111", "A1B2C3",
 			"Jl. Merdeka No. 10, Bandung", "081234567890", "Siti Rahmawati Ñ",
 			"Toko Uji", "halo@toko-uji.example", "+62 21 555 0199", "Jl. Uji No. 7, Bandung",
 		} {
@@ -279,7 +285,7 @@ func TestRefundMailOncePerRefund(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(p.Subject(), "Refund for "+o.Invoice) || !strings.Contains(p.Text, "We have refunded Rp 85.000") ||
+	if !strings.Contains(p.Subject(), "Refund for "+o.Invoice) || !strings.Contains(p.Text, "We have refunded Rp 85,000") ||
 		!strings.Contains(p.HTML, "Toko Uji") {
 		t.Errorf("refund mail: subject %q, text:\n%s", p.Subject(), p.Text)
 	}

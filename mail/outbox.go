@@ -63,7 +63,7 @@ func NewOutbox(st *store.Store, cfg Config, log *slog.Logger) (*Outbox, error) {
 	}
 	return &Outbox{
 		store: st, log: log, wake: make(chan struct{}, 1), paid: make(chan int64, 1024),
-		comp: composer{from: from, publicURL: strings.TrimRight(cfg.PublicURL, "/"), contact: cfg.Contact, texts: English, now: time.Now},
+		comp: composer{from: from, publicURL: strings.TrimRight(cfg.PublicURL, "/"), contact: cfg.Contact, now: time.Now},
 	}, nil
 }
 

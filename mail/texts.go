@@ -1,9 +1,10 @@
 package mail
 
-// Every text an e-mail shows, in one place, so a translation catalog can
-// take them over: a Texts per language, picked by the order's language once
-// orders have one. Placeholders are fmt verbs; their order is documented
-// beside each.
+import "doku-checkout/i18n"
+
+// Every text an e-mail shows, in one place, read from the i18n catalog in
+// the order's language (TextsFor). Placeholders are fmt verbs; their order
+// is documented beside each.
 type Texts struct {
 	ReceiptSubject  string // %[1]s invoice, %[2]s shop name
 	ReceiptHeading  string
@@ -31,34 +32,51 @@ type Texts struct {
 	ContactNote     string
 	Email           string
 	Footer          string // %[1]s shop name
+	// Lang is the language's code; L writes its money and dates.
+	Lang string
+	L    *i18n.Localizer
+}
+
+// TextsFor is the texts in the language of an order: lang as kept on the
+// order, and English for an order from before orders kept one (its pages
+// were in English then).
+func TextsFor(lang string) Texts {
+	if lang == "" {
+		lang = i18n.English
+	}
+	l := i18n.For(lang)
+	raw := func(key string) string { return i18n.Raw(l.Lang(), key) }
+	return Texts{
+		ReceiptSubject:  raw("mail.receipt.subject"),
+		ReceiptHeading:  raw("mail.receipt.heading"),
+		ReceiptIntro:    raw("mail.receipt.intro"),
+		ReceiptPaid:     raw("mail.receipt.paid"),
+		RefundSubject:   raw("mail.refund.subject"),
+		RefundHeading:   raw("mail.refund.heading"),
+		RefundIntro:     raw("mail.refund.intro"),
+		RefundAmount:    raw("mail.refund.amount"),
+		RefundTiming:    raw("mail.refund.timing"),
+		Invoice:         raw("mail.invoice"),
+		Date:            raw("mail.date"),
+		Card:            raw("mail.card"),
+		ApprovalCode:    raw("mail.approval"),
+		Item:            raw("mail.item"),
+		Quantity:        raw("mail.qty"),
+		UnitPrice:       raw("mail.price"),
+		LineTotal:       raw("mail.subtotal"),
+		Total:           raw("mail.total"),
+		DeliverTo:       raw("mail.deliver_to"),
+		Phone:           raw("mail.phone"),
+		ReceiptLink:     raw("mail.link"),
+		ReceiptLinkNote: raw("mail.link_note"),
+		ContactHeading:  raw("mail.contact_heading"),
+		ContactNote:     raw("mail.contact_note"),
+		Email:           raw("mail.email"),
+		Footer:          raw("mail.footer"),
+		Lang:            l.Lang(),
+		L:               l,
+	}
 }
 
 // English is the texts in English.
-var English = Texts{
-	ReceiptSubject:  "Your receipt %[1]s from %[2]s",
-	ReceiptHeading:  "Thank you for your order",
-	ReceiptIntro:    "Hello %[1]s,",
-	ReceiptPaid:     "We have received your payment. This is your receipt; keep it for your records.",
-	RefundSubject:   "Refund for %[1]s from %[2]s",
-	RefundHeading:   "Your refund is on its way",
-	RefundIntro:     "Hello %[1]s,",
-	RefundAmount:    "We have refunded %[1]s to the card you paid with.",
-	RefundTiming:    "Your bank may take a few working days to show it on your statement.",
-	Invoice:         "Invoice",
-	Date:            "Date",
-	Card:            "Card",
-	ApprovalCode:    "Approval code",
-	Item:            "Item",
-	Quantity:        "Qty",
-	UnitPrice:       "Price",
-	LineTotal:       "Subtotal",
-	Total:           "Total",
-	DeliverTo:       "Delivery address",
-	Phone:           "Phone",
-	ReceiptLink:     "View your receipt online",
-	ReceiptLinkNote: "Sign in to your account to open it.",
-	ContactHeading:  "Questions about your order?",
-	ContactNote:     "Reply to this e-mail or contact us:",
-	Email:           "E-mail",
-	Footer:          "You receive this e-mail because you placed an order at %[1]s.",
-}
+var English = TextsFor(i18n.English)

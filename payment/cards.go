@@ -23,7 +23,8 @@ const (
 // failing that, later (RetryTokenDeletions). store.ErrNotFound when the
 // card is not the customer's.
 func (s *Service) RemoveSavedCard(ctx context.Context, customerID, cardID int64) error {
-	d, err := s.store.RemoveSavedCard(ctx, cardID, customerID, s.newID())
+	// The retry falls due once this first attempt has had its time.
+	d, err := s.store.RemoveSavedCard(ctx, cardID, customerID, s.newID(), s.now().Add(s.cfg.CallTimeout+tokenDeletionBackoff))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"doku-checkout/doku"
+	"doku-checkout/i18n"
 	"doku-checkout/route"
 	"doku-checkout/store"
 )
@@ -36,7 +37,7 @@ func (s *Service) startThreeDS(ctx context.Context, o store.Order, req StartRequ
 	ctx, cancelRecord := recordContext(ctx)
 	defer cancelRecord()
 	if err == nil && (resp.ThreeDSecure.AuthenticationURL == "" || resp.ThreeDSecure.AuthenticationID == "" || !resp.ThreeDSecure.EnrollmentStatus) {
-		err = &DeclinedError{Message: TextNotEnrolled}
+		err = &DeclinedError{Message: TextNotEnrolled, Shown: i18n.Phrase{Key: answerKeys[TextNotEnrolled]}}
 	}
 	if err != nil {
 		return s.failBeforeCharge(ctx, o, err)

@@ -13,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"doku-checkout/doku"
+	"doku-checkout/i18n"
 	"doku-checkout/route"
 	"doku-checkout/store"
 )
@@ -242,29 +244,45 @@ func definiteRefusal(err error) (*doku.APIError, bool) {
 	return apiErr, true
 }
 
-// Texts a shopper reads about an order. They are fixed: DOKU's own free
-// text is never stored or shown, since it may echo what was sent.
+// What a shopper reads about an order, as message keys of the i18n
+// catalog: the receipt writes them in the shopper's language. Nothing
+// translated is stored.
 const (
-	TextPaid                 = "Payment received. Thank you for your order!"
-	TextFailed               = "The payment did not go through. No money was taken."
-	TextConfirming           = "We are confirming your payment. This page updates by itself; you do not need to pay again."
-	TextAttemptDeclined      = "Your last attempt on the payment page was declined. You can try another card there."
-	TextAwaitingPayment      = "Waiting for your payment on DOKU's secure page. If you closed it, you can go back to it."
-	TextAwaiting3DS          = "Waiting for your bank's 3-D Secure check. Nothing has been charged. If you closed that page, go back to checkout to pay."
-	TextThreeDSFailed        = "3-D Secure authentication failed"
-	TextThreeDSNotCompleted  = "3-D Secure was not completed"
-	TextNotCompleted         = "The payment was not completed."
-	TextGatewayUnavailable   = "gateway unavailable"
-	TextNotEnrolled          = "This card is not enrolled in 3-D Secure, which this store requires."
-	TextBankDeclined         = "Declined by the bank"
-	TextAuthorized           = "Your card is authorised. The shop takes the payment when your order is ready."
-	TextVoided               = "The authorisation was cancelled. No money was taken."
-	TextPartRefunded         = "Part of this payment was refunded to your card."
-	TextRefunded             = "This payment was refunded to your card."
-	textRefusedByGateway     = "Refused by the payment gateway (%s)"
-	textGatewayRefusedShown  = "The payment gateway refused this payment (%s)."
-	textResponseWithCodeShow = "%s (%s)"
+	TextPaid            = "receipt.msg.paid"
+	TextFailed          = "receipt.msg.failed"
+	TextConfirming      = "receipt.msg.confirming"
+	TextAttemptDeclined = "receipt.msg.attempt_declined"
+	TextAwaitingPayment = "receipt.msg.awaiting_payment"
+	TextAwaiting3DS     = "receipt.msg.awaiting_3ds"
+	TextAuthorized      = "receipt.msg.authorized"
+	TextVoided          = "receipt.msg.voided"
+	TextPartRefunded    = "receipt.msg.part_refunded"
+	TextRefunded        = "receipt.msg.refunded"
 )
+
+// The fixed texts an order records in response_message (read as is by the
+// back office). They are codes as much as words: the shopper reads them
+// through answerKeys, in their own language. DOKU's own free text is never
+// stored or shown, since it may echo what was sent.
+const (
+	TextThreeDSFailed       = "3-D Secure authentication failed"
+	TextThreeDSNotCompleted = "3-D Secure was not completed"
+	TextNotCompleted        = "The payment was not completed."
+	TextGatewayUnavailable  = "gateway unavailable"
+	TextNotEnrolled         = "This card is not enrolled in 3-D Secure, which this store requires."
+	TextBankDeclined        = "Declined by the bank"
+	textRefusedByGateway    = "Refused by the payment gateway (%s)"
+)
+
+// answerKeys are the message keys of the fixed texts above.
+var answerKeys = map[string]string{
+	TextThreeDSFailed:       "answer.3ds_failed",
+	TextThreeDSNotCompleted: "answer.3ds_not_completed",
+	TextNotCompleted:        "answer.not_completed",
+	TextGatewayUnavailable:  "answer.gateway_unavailable",
+	TextNotEnrolled:         "answer.not_enrolled",
+	TextBankDeclined:        "answer.declined",
+}
 
 // responseTexts are the fixed texts of ISO 8583 response codes.
 var responseTexts = map[string]string{
@@ -294,6 +312,34 @@ func refusedText(e *doku.APIError) string {
 	return fmt.Sprintf(textRefusedByGateway, e.Code)
 }
 
+// Answer is what the shopper reads of an order's recorded answer
+// (response_message and response_code): a sentence of the catalog in their
+// language, the bank's code after it. A bank's code is read for its own
+// sentence ("Declined by your bank" for 05); a text recorded by an older
+// version, or unknown, reads as a decline.
+func Answer(code, recorded string) i18n.Phrase {
+	if recorded == "" && code == "" {
+		return i18n.Phrase{}
+	}
+	if k, ok := answerKeys[recorded]; ok && recorded != TextBankDeclined {
+		return i18n.Phrase{Key: k, Code: code}
+	}
+	if rest, ok := strings.CutPrefix(recorded, strings.TrimSuffix(textRefusedByGateway, "%s)")); ok {
+		return i18n.Phrase{Key: "answer.gateway_refused", Arg: strings.TrimSuffix(rest, ")")}
+	}
+	if code == "" {
+		for c, t := range responseTexts {
+			if t == recorded {
+				return i18n.Phrase{Key: "bank." + c}
+			}
+		}
+	}
+	if code != "" && i18n.Has("bank."+code) {
+		return i18n.Phrase{Key: "bank." + code, Code: code}
+	}
+	return i18n.Phrase{Key: "answer.declined", Code: code}
+}
+
 // Receipt is what an order's receipt shows, decided from its state.
 type Receipt struct {
 	// Status is the code shown: SUCCESS, FAILED or PENDING (every open
@@ -301,8 +347,8 @@ type Receipt struct {
 	Status string
 	// Message says what the status means for the shopper.
 	Message string
-	// Detail is the bank's or the gateway's answer, as a fixed text.
-	Detail string
+	// Detail is the bank's or the gateway's answer (see Answer).
+	Detail i18n.Phrase
 	// RetryURL, when set, is where the shopper can try again.
 	RetryURL string
 	// Refresh: the outcome is on its way; the page should look again by itself.
@@ -343,17 +389,14 @@ func receiptFor(o store.Order, unpaid bool) Receipt {
 	case StatusFailed:
 		r := Receipt{Status: string(StatusFailed), Message: TextFailed, RetryURL: route.CheckoutRetryPath(o.Invoice)}
 		if o.ResponseMessage != "" {
-			r.Detail = o.ResponseMessage
-			if o.ResponseCode != "" {
-				r.Detail = fmt.Sprintf(textResponseWithCodeShow, o.ResponseMessage, o.ResponseCode)
-			}
+			r.Detail = Answer(o.ResponseCode, o.ResponseMessage)
 		}
 		return r
 	}
 	r := Receipt{Status: ShownStatus(o.Status), Message: TextConfirming, Refresh: true}
 	switch {
 	case o.Status == StatusAwaitingPayment && o.LastMove == string(MoveAttemptDeclined):
-		r.Message, r.Detail, r.RetryURL, r.Refresh = TextAttemptDeclined, o.ResponseMessage, o.PaymentURL, false
+		r.Message, r.Detail, r.RetryURL, r.Refresh = TextAttemptDeclined, Answer("", o.ResponseMessage), o.PaymentURL, false
 	case o.Status == StatusAwaitingPayment && unpaid:
 		r.Message, r.RetryURL = TextAwaitingPayment, o.PaymentURL
 	case o.Status == StatusAwaiting3DS || o.Status == StatusCreated:

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"doku-checkout/i18n"
 	"doku-checkout/store"
 )
 
@@ -271,7 +272,7 @@ func TestReceiptFor(t *testing.T) {
 	}{
 		{"paid", store.Order{Status: StatusSuccess}, Receipt{Status: "SUCCESS", Message: TextPaid}, false},
 		{"declined with code", store.Order{Status: StatusFailed, ResponseCode: "05", ResponseMessage: "Do not honour"},
-			Receipt{Status: "FAILED", Message: TextFailed, Detail: "Do not honour (05)", RetryURL: "/checkout"}, false},
+			Receipt{Status: "FAILED", Message: TextFailed, Detail: i18n.Phrase{Key: "bank.05", Code: "05"}, RetryURL: "/checkout"}, false},
 		{"charging", store.Order{Status: StatusCharging}, Receipt{Status: "PENDING", Message: TextConfirming, Refresh: true}, true},
 		{"pending", store.Order{Status: StatusPending}, Receipt{Status: "PENDING", Message: TextConfirming, Refresh: true}, true},
 		// Back from DOKU Checkout, maybe just paid: no second way to pay
@@ -280,7 +281,7 @@ func TestReceiptFor(t *testing.T) {
 			Receipt{Status: "PENDING", Message: TextConfirming, Refresh: true}, true},
 		{"declined attempt on DOKU Checkout", store.Order{Status: StatusAwaitingPayment, LastMove: string(MoveAttemptDeclined),
 			PaymentURL: "https://pay.test/x", ResponseMessage: "Do not honour"},
-			Receipt{Status: "PENDING", Message: TextAttemptDeclined, Detail: "Do not honour", RetryURL: "https://pay.test/x"}, false},
+			Receipt{Status: "PENDING", Message: TextAttemptDeclined, Detail: i18n.Phrase{Key: "bank.05"}, RetryURL: "https://pay.test/x"}, false},
 		{"at 3-D Secure", store.Order{Status: StatusAwaiting3DS}, Receipt{Status: "PENDING", Message: TextAwaiting3DS, RetryURL: "/checkout"}, false},
 	}
 	for _, tc := range cases {

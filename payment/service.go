@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"doku-checkout/doku"
+	"doku-checkout/i18n"
 	"doku-checkout/route"
 	"doku-checkout/store"
 )
@@ -151,7 +152,10 @@ var (
 )
 
 // DeclinedError is a definite refusal from DOKU before the charge.
-type DeclinedError struct{ Message string }
+type DeclinedError struct {
+	Message string      // the fixed text the order records
+	Shown   i18n.Phrase // what the shopper reads
+}
 
 func (e *DeclinedError) Error() string { return "payment: declined: " + e.Message }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"doku-checkout/i18n"
 	"doku-checkout/store"
 )
 
@@ -16,6 +17,7 @@ type StartRequest struct {
 	Customer    *store.Customer // nil for a guest
 	Input       CheckoutInput
 	Lines       []store.CartLine // read by the caller from the server-side cart
+	Lang        string           // the shopper's language (i18n code), for the order's e-mails
 }
 
 // Start creates the order from the server's cart and sends it on its way:
@@ -59,7 +61,7 @@ func (s *Service) newOrder(ctx context.Context, req StartRequest) (store.Order, 
 	}
 	o := store.Order{
 		Invoice: s.newInvoice(), Ref: randomHex(16), CheckoutKey: req.CheckoutKey, CartID: req.CartID,
-		Mode: in.Mode, Status: StatusCreated,
+		Mode: in.Mode, Status: StatusCreated, Lang: req.Lang,
 		Name: in.Name, Email: in.Email, Phone: in.Phone, Address: in.Address, Country: in.Country,
 	}
 	for _, l := range req.Lines {
@@ -156,7 +158,7 @@ func (s *Service) failBeforeCharge(ctx context.Context, o store.Order, cause err
 	msg := TextGatewayUnavailable
 	if apiErr, ok := definiteRefusal(cause); ok {
 		msg = refusedText(apiErr)
-		shown = &DeclinedError{Message: fmt.Sprintf(textGatewayRefusedShown, apiErr.Code)}
+		shown = &DeclinedError{Message: msg, Shown: i18n.Phrase{Key: "answer.gateway_refused_shown", Arg: apiErr.Code}}
 	} else if errors.As(cause, &declined) {
 		msg = declined.Message
 	} else {

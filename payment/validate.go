@@ -28,7 +28,8 @@ type CheckoutInput struct {
 	SavedCardID int64
 }
 
-// FieldErrors maps a form field to a message for the shopper.
+// FieldErrors maps a form field to its message for the shopper, as a
+// message key of the i18n catalog.
 type FieldErrors map[string]string
 
 // Normalize trims and canonicalises the input in place (address on one
@@ -51,42 +52,42 @@ func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, mode
 	errs := FieldErrors{}
 	switch n := utf8.RuneCountInString(in.Name); {
 	case n == 0:
-		errs["name"] = "Enter your name."
+		errs["name"] = "validate.name.missing"
 	case n > MaxNameLen:
-		errs["name"] = "Your name is too long (at most 255 characters)."
+		errs["name"] = "validate.name.long"
 	case !nameChars(in.Name):
-		errs["name"] = "Use letters, spaces, dots, commas, hyphens and apostrophes only."
+		errs["name"] = "validate.name.chars"
 	}
 	if in.Email == "" {
-		errs["email"] = "Enter your email address."
+		errs["email"] = "validate.email.missing"
 	} else if len(in.Email) > MaxEmailLen {
-		errs["email"] = "Your email address is too long (at most 128 characters)."
+		errs["email"] = "validate.email.long"
 	} else if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || !strings.Contains(in.Email[strings.LastIndex(in.Email, "@"):], ".") {
-		errs["email"] = "Enter an email address like name@example.com."
+		errs["email"] = "validate.email.invalid"
 	}
 	switch {
 	case in.Phone == "":
-		errs["phone"] = "Enter your phone number."
+		errs["phone"] = "validate.phone.missing"
 	case !allDigits(in.Phone):
-		errs["phone"] = "Use digits only, with the country code, e.g. 6281234567890."
+		errs["phone"] = "validate.phone.digits"
 	case len(in.Phone) < MinPhoneLen || len(in.Phone) > MaxPhoneLen:
-		errs["phone"] = "A phone number has 8 to 16 digits, with the country code."
+		errs["phone"] = "validate.phone.length"
 	}
 	switch n := utf8.RuneCountInString(FoldLines(in.Address)); {
 	case n == 0:
-		errs["address"] = "Enter your address."
+		errs["address"] = "validate.address.missing"
 	case n > MaxAddressLen:
-		errs["address"] = "Your address is too long (at most 400 characters)."
+		errs["address"] = "validate.address.long"
 	case strings.ContainsFunc(in.Address, func(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }):
-		errs["address"] = "Your address contains characters we cannot send."
+		errs["address"] = "validate.address.chars"
 	}
 	// What DOKU will get is held to DOKU's rules here, before 3-D Secure:
 	// the same rules build the charge (gateway.go).
 	for field, msg := range map[string]string{
-		"name":    "Use letters in your name.",
-		"phone":   "Use digits only, with the country code, e.g. 6281234567890.",
-		"address": "Use letters and digits in your address.",
-		"email":   "Your email address is too long (at most 128 characters).",
+		"name":    "validate.name.letters",
+		"phone":   "validate.phone.digits",
+		"address": "validate.address.letters",
+		"email":   "validate.email.long",
 	} {
 		if _, ok := errs[field]; !ok {
 			if _, bad := gatewayCustomerProblems(gatewayCustomer(in.Contact))[field]; bad {
@@ -95,10 +96,10 @@ func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, mode
 		}
 	}
 	if !countries[in.Country] {
-		errs["country"] = "Choose your country."
+		errs["country"] = "validate.country"
 	}
 	if !modes[in.Mode] {
-		errs["mode"] = "Choose how to pay."
+		errs["mode"] = "validate.mode"
 		return errs
 	}
 	if in.Mode == ModeHosted || in.SavedCardID != 0 {
@@ -107,19 +108,19 @@ func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, mode
 	num := in.Card.Number
 	switch {
 	case num == "":
-		errs["card_number"] = "Enter your card number."
+		errs["card_number"] = "validate.card_number.missing"
 	case !allDigits(num) || len(num) < 13 || len(num) > 19:
-		errs["card_number"] = "A card number has 13 to 19 digits."
+		errs["card_number"] = "validate.card_number.length"
 	case !Luhn(num):
-		errs["card_number"] = "This card number is not valid. Check the digits."
+		errs["card_number"] = "validate.card_number.luhn"
 	}
 	if in.Card.Expiry == "" {
-		errs["card_expiry"] = "Enter the expiry date as MMYY."
+		errs["card_expiry"] = "validate.card_expiry.missing"
 	} else if !ExpiryValid(in.Card.Expiry, now) {
 		if len(in.Card.Expiry) == 4 && allDigits(in.Card.Expiry) && in.Card.Expiry[:2] >= "01" && in.Card.Expiry[:2] <= "12" {
-			errs["card_expiry"] = "This card has expired."
+			errs["card_expiry"] = "validate.card_expiry.expired"
 		} else {
-			errs["card_expiry"] = "Enter the expiry date as MMYY, e.g. 0829."
+			errs["card_expiry"] = "validate.card_expiry.invalid"
 		}
 	}
 	cvvLen := 3
@@ -127,12 +128,12 @@ func (in *CheckoutInput) Validate(now time.Time, countries map[string]bool, mode
 		cvvLen = 4
 	}
 	if in.Card.CVV == "" {
-		errs["card_cvv"] = "Enter the security code from the back of the card."
+		errs["card_cvv"] = "validate.card_cvv.missing"
 	} else if !allDigits(in.Card.CVV) || len(in.Card.CVV) != cvvLen {
 		if cvvLen == 4 {
-			errs["card_cvv"] = "An American Express security code has 4 digits."
+			errs["card_cvv"] = "validate.card_cvv.amex"
 		} else {
-			errs["card_cvv"] = "The security code has 3 digits."
+			errs["card_cvv"] = "validate.card_cvv.length"
 		}
 	}
 	return errs

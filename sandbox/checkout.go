@@ -194,7 +194,7 @@ func (s *Server) checkoutPage(w http.ResponseWriter, r *http.Request) {
 	if cs == nil || !s.checkoutOpen(w, cs) {
 		s.mu.Unlock()
 		if cs == nil {
-			s.renderMessage(w, http.StatusNotFound, titleCheckoutNotFound, textCheckoutNotFound)
+			s.renderMessage(w, http.StatusNotFound, titleCheckoutNotFound, textCheckoutNotFound, "")
 		}
 		return
 	}
@@ -209,10 +209,10 @@ func (s *Server) checkoutPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) checkoutOpen(w http.ResponseWriter, cs *checkoutSession) bool {
 	switch {
 	case cs.paid():
-		s.renderMessage(w, http.StatusOK, titleCheckoutPaid, textCheckoutPaid)
+		s.renderMessage(w, http.StatusOK, titleCheckoutPaid, textCheckoutPaid, cs.callbackURL)
 		return false
 	case s.now().After(cs.expires):
-		s.renderMessage(w, http.StatusGone, titleCheckoutExpired, textCheckoutExpired)
+		s.renderMessage(w, http.StatusGone, titleCheckoutExpired, textCheckoutExpired, cs.callbackURL)
 		return false
 	}
 	return true
@@ -264,7 +264,7 @@ func (s *Server) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 	if cs == nil || !s.checkoutOpen(w, cs) {
 		s.mu.Unlock()
 		if cs == nil {
-			s.renderMessage(w, http.StatusNotFound, titleCheckoutNotFound, textCheckoutNotFound)
+			s.renderMessage(w, http.StatusNotFound, titleCheckoutNotFound, textCheckoutNotFound, "")
 		}
 		return
 	}

@@ -24,7 +24,7 @@ const (
 	titleAuthNotFound     = "Authentication not found"
 	textAuthNotFound      = "This 3-D Secure link is unknown or has been reset."
 	titleAuthDone         = "Authentication complete"
-	textAuthDone          = "This 3-D Secure authentication is already complete. You can close this page."
+	textAuthDone          = "This 3-D Secure authentication is already complete."
 	titleCheckoutNotFound = "Payment link not found"
 	textCheckoutNotFound  = "This payment link is unknown. Ask the shop for a new one."
 	titleCheckoutPaid     = "Already paid"
@@ -37,14 +37,21 @@ func parsePages() *template.Template {
 	return template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
 }
 
-// messageView is a friendly page with one message.
+// messageView is a friendly page with one message and, so it is no dead
+// end, a link back to the shop.
 type messageView struct {
 	Title string
 	Text  string
+	Back  string // the merchant's callback (its receipt) or its shop; "" for none
 }
 
-func (s *Server) renderMessage(w http.ResponseWriter, status int, title, text string) {
-	s.render(w, status, pageMessage, messageView{Title: title, Text: text})
+// renderMessage renders a message page; back is where its link leads, and
+// the shop's URL when empty.
+func (s *Server) renderMessage(w http.ResponseWriter, status int, title, text, back string) {
+	if back == "" {
+		back = s.cfg.ShopURL
+	}
+	s.render(w, status, pageMessage, messageView{Title: title, Text: text, Back: back})
 }
 
 // render executes a page into a buffer, then writes it.

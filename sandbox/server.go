@@ -32,6 +32,10 @@ type Config struct {
 	SlowDelay time.Duration
 	// MerchantName is shown on the 3DS and Checkout pages.
 	MerchantName string
+	// ShopURL is the merchant's shop, where the sandbox's message pages
+	// (already paid, link expired or unknown) lead a shopper who has no
+	// callback URL of their own to go back to. Empty: no link.
+	ShopURL string
 	// Logger receives structured logs; card numbers are always masked.
 	Logger *slog.Logger
 	// Now is the clock. Default time.Now.

@@ -196,9 +196,15 @@ func (s *Server) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.st.auths[id]
 	var view challengeView
-	pending := false
+	pending, back := false, ""
 	if a != nil {
 		pending = a.state == authPending
+		// Done: back to the merchant's return for its outcome, which
+		// leads to the order's receipt.
+		back = a.failedURL
+		if a.state == authAuthenticated {
+			back = a.successURL
+		}
 		view = challengeView{
 			Merchant: s.cfg.MerchantName,
 			Amount:   formatIDR(a.amount),
@@ -211,9 +217,9 @@ func (s *Server) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	switch {
 	case a == nil:
-		s.renderMessage(w, http.StatusNotFound, titleAuthNotFound, textAuthNotFound)
+		s.renderMessage(w, http.StatusNotFound, titleAuthNotFound, textAuthNotFound, "")
 	case !pending:
-		s.renderMessage(w, http.StatusOK, titleAuthDone, textAuthDone)
+		s.renderMessage(w, http.StatusOK, titleAuthDone, textAuthDone, back)
 	default:
 		s.render(w, http.StatusOK, pageChallenge, view)
 	}
@@ -234,7 +240,7 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	a := s.st.auths[id]
 	if a == nil {
 		s.mu.Unlock()
-		s.renderMessage(w, http.StatusNotFound, titleAuthNotFound, textAuthNotFound)
+		s.renderMessage(w, http.StatusNotFound, titleAuthNotFound, textAuthNotFound, "")
 		return
 	}
 	if a.state == authPending {

@@ -11,7 +11,7 @@ import (
 
 // FS is every static asset, at the paths they are served under.
 //
-//go:embed app.css favicon.svg img
+//go:embed app.css favicon.svg img receipt.js
 var FS embed.FS
 
 // Version is the first 8 hex characters of a SHA-256 over the path and content of

@@ -69,6 +69,7 @@ type Order struct {
 	AuthorizeID      string // an AUTHORIZE charge's id, for its capture
 	CapturedIDR      int64  // money taken: a sale's amount once paid, or what captures took
 	RefundedIDR      int64  // money given back by refunds
+	Lang             string // the shopper's language at checkout (i18n code); "" before it was kept
 	Lines            []OrderLine
 }
 
@@ -118,7 +119,7 @@ func (s *Store) CreateOrder(ctx context.Context, o *Order, claim CartClaim) erro
 	o.ID, err = s.txInsertID(ctx, tx, sqlInsertOrder,
 		o.Invoice, o.Ref, o.ReceiptKey, o.CheckoutKey, o.CustomerID, o.CartID, o.Mode, o.Status, o.AmountIDR,
 		o.Name, o.Email, o.Phone, o.Address, o.Country, o.CardMasked, o.CardBrand, o.CardExpiry, o.CardToken, o.SaveCard,
-		o.ThreeDSRequestID, o.ChargeRequestID, now.UnixMilli(), now.UnixMilli(), unixMilliOrZero(o.NextCheckAt))
+		o.ThreeDSRequestID, o.ChargeRequestID, now.UnixMilli(), now.UnixMilli(), unixMilliOrZero(o.NextCheckAt), o.Lang)
 	if isUnique(err) {
 		return ErrDuplicate
 	}
@@ -359,7 +360,7 @@ func (s *Store) order(ctx context.Context, where string, arg any) (Order, error)
 const orderColumns = `id, invoice, ref, receipt_key, COALESCE(checkout_key, ''), COALESCE(customer_id, 0), cart_id, mode, status, last_move,
 	amount_idr, name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
 	threeds_request_id, auth_id, auth_url, charge_request_id, payment_url, payment_expires_at, approval_code, eci, response_code,
-	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts, authorize_id, captured_idr, refunded_idr`
+	response_message, created_at, updated_at, COALESCE(next_check_at, 0), check_attempts, authorize_id, captured_idr, refunded_idr, lang`
 
 func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order, error) {
 	rows, err := s.query(ctx, `SELECT `+orderColumns+` FROM orders `+where, args...)
@@ -375,7 +376,7 @@ func (s *Store) orders(ctx context.Context, where string, args ...any) ([]Order,
 			&o.AmountIDR, &o.Name, &o.Email, &o.Phone, &o.Address, &o.Country, &o.CardMasked, &o.CardBrand,
 			&o.CardExpiry, &o.CardToken, &o.SaveCard, &o.ThreeDSRequestID, &o.AuthID, &o.AuthURL,
 			&o.ChargeRequestID, &o.PaymentURL, &expires, &o.ApprovalCode, &o.ECI, &o.ResponseCode, &o.ResponseMessage,
-			&created, &updated, &next, &o.CheckAttempts, &o.AuthorizeID, &o.CapturedIDR, &o.RefundedIDR); err != nil {
+			&created, &updated, &next, &o.CheckAttempts, &o.AuthorizeID, &o.CapturedIDR, &o.RefundedIDR, &o.Lang); err != nil {
 			return nil, fmt.Errorf("store: scan order: %w", err)
 		}
 		o.CreatedAt, o.UpdatedAt = time.UnixMilli(created), time.UnixMilli(updated)

@@ -21,8 +21,10 @@ type TokenDeletion struct {
 // RemoveSavedCard marks a customer's card deleted and, in the same
 // transaction, records its token for deletion at DOKU under requestID. It
 // returns the pending deletion; ErrNotFound if the card is not theirs or
-// already removed.
-func (s *Store) RemoveSavedCard(ctx context.Context, id, customerID int64, requestID string) (TokenDeletion, error) {
+// already removed. The deletion falls due for a retry at retryAt: until
+// then the caller's own first attempt owns it, so a reconciler does not
+// send it a second time meanwhile.
+func (s *Store) RemoveSavedCard(ctx context.Context, id, customerID int64, requestID string, retryAt time.Time) (TokenDeletion, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return TokenDeletion{}, fmt.Errorf("store: remove saved card: %w", err)
@@ -46,7 +48,7 @@ func (s *Store) RemoveSavedCard(ctx context.Context, id, customerID int64, reque
 	if _, err := s.txExec(ctx, tx, `
 		INSERT INTO token_deletions (customer_id, token, request_id, created_at, next_attempt_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (token) DO NOTHING`,
-		customerID, token, requestID, now.Unix(), now.UnixMilli()); err != nil {
+		customerID, token, requestID, now.Unix(), retryAt.UnixMilli()); err != nil {
 		return TokenDeletion{}, fmt.Errorf("store: record token deletion: %w", err)
 	}
 	var d TokenDeletion

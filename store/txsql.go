@@ -16,8 +16,8 @@ ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + exclud
 ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = LEAST(cart_items.quantity + excluded.quantity, CAST(? AS INTEGER))`
 	sqlInsertOrder = `INSERT INTO orders (invoice, ref, receipt_key, checkout_key, customer_id, cart_id, mode, status, amount_idr,
 name, email, phone, address, country, card_masked, card_brand, card_expiry, card_token, save_card,
-threeds_request_id, charge_request_id, created_at, updated_at, next_check_at)
-VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0))`
+threeds_request_id, charge_request_id, created_at, updated_at, next_check_at, lang)
+VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)`
 	sqlInsertOrderLine    = `INSERT INTO order_lines (order_id, product_id, name, price_idr, quantity) VALUES (?, ?, ?, ?, ?)`
 	sqlInsertCreatedEvent = `INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES (?, '', ?, 'created', ?)`
 	sqlOrderStatus        = `SELECT status, cart_id FROM orders WHERE id = ?`

@@ -25,6 +25,14 @@ type Page struct {
 	// Shop is the store's name and contact (the owner's settings), in the
 	// header, the <title> and the footer.
 	Shop StoreContact
+	// Languages are the language switch's links: this page in each language.
+	Languages []LanguageLink
+}
+
+// LanguageLink is the current page in one language.
+type LanguageLink struct {
+	Code, Name, URL string
+	Current         bool // the page's own language
 }
 
 // FieldErrors maps a form field name to its message.
@@ -112,15 +120,15 @@ type CheckoutView struct {
 }
 
 // SummaryField names a form field for the error summary: its form name,
-// the id of its input, and its label.
+// the id of its input, and its label's message key.
 type SummaryField struct{ Name, ID, Label string }
 
 // checkoutFields are the checkout form's fields in the order they appear.
 var checkoutFields = []SummaryField{
-	{"name", "name", "Full name"}, {"email", "email", "Email"}, {"phone", "phone", "Phone"},
-	{"address", "address", "Address"}, {"country", "country", "Country"}, {"mode", "pay", "Payment"},
-	{"saved_card", "card_number", "Card"}, {"card_number", "card_number", "Card number"},
-	{"card_expiry", "card_expiry", "Expiry"}, {"card_cvv", "card_cvv", "CVV"},
+	{"name", "name", "field.name"}, {"email", "email", "field.email"}, {"phone", "phone", "field.phone"},
+	{"address", "address", "field.address"}, {"country", "country", "field.country"}, {"mode", "pay", "field.mode"},
+	{"saved_card", "card_number", "field.saved_card"}, {"card_number", "card_number", "field.card_number"},
+	{"card_expiry", "card_expiry", "field.card_expiry"}, {"card_cvv", "card_cvv", "field.card_cvv"},
 }
 
 // Country is an option of the country select.

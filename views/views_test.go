@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"doku-checkout/i18n"
+
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
 )
@@ -22,11 +24,18 @@ var sampleLines = []Line{
 	{ProductID: 2, Name: "Kopi Gayo", Quantity: 2, UnitText: "Rp 25.000", LineTotalText: "Rp 50.000"},
 }
 
-// render renders c, checks the rules every page keeps, and returns the document.
+// render renders c in English (the texts these tests look for), checks the
+// rules every page keeps, and returns the document.
 func render(t *testing.T, c templ.Component) *goquery.Document {
 	t.Helper()
+	return renderIn(t, c, i18n.English)
+}
+
+// renderIn is render in language lang.
+func renderIn(t *testing.T, c templ.Component, lang string) *goquery.Document {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := c.Render(context.Background(), &buf); err != nil {
+	if err := c.Render(i18n.WithLocalizer(context.Background(), i18n.For(lang)), &buf); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
 	doc, err := goquery.NewDocumentFromReader(&buf)

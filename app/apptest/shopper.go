@@ -28,10 +28,33 @@ type Shopper struct {
 }
 
 // NewShopper is a fresh browser on app: an empty cookie jar, following
-// redirects, every Set-Cookie recorded for the card data scan.
-func NewShopper(tb testing.TB, a *App) *Shopper {
+// redirects, every Set-Cookie recorded for the card data scan. It reads
+// English (Accept-Language: en), which the tests' texts are written in;
+// NewShopperIn picks another language.
+func NewShopper(tb testing.TB, a *App) *Shopper { return NewShopperIn(tb, a, "en") }
+
+// NewShopperIn is NewShopper whose browser asks for lang (an
+// Accept-Language value, e.g. "id"; "" sends none: the shop's default).
+func NewShopperIn(tb testing.TB, a *App, lang string) *Shopper {
 	jar, _ := cookiejar.New(nil)
-	return &Shopper{T: tb, App: a, Client: &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: CookieRecorder{Next: a.RoundTripper(), App: a}}}
+	return &Shopper{T: tb, App: a, Client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		Transport: AcceptLanguage{Next: CookieRecorder{Next: a.RoundTripper(), App: a}, Lang: lang}}}
+}
+
+// AcceptLanguage sends Lang as every request's Accept-Language, unless the
+// request has one.
+type AcceptLanguage struct {
+	Next http.RoundTripper
+	Lang string
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t AcceptLanguage) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.Lang != "" && req.Header.Get("Accept-Language") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Accept-Language", t.Lang)
+	}
+	return t.Next.RoundTrip(req)
 }
 
 func (s *Shopper) abs(path string) string {
