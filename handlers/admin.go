@@ -41,8 +41,8 @@ type Admin struct {
 	store *store.Store
 	pay   *payment.Service
 	cfg   AdminConfig
-	log   *slog.Logger
-	guard *loginGuard
+	log    *slog.Logger
+	limits adminLimits
 }
 
 // NewAdmin returns the back office's handler.
@@ -65,11 +65,19 @@ func NewAdmin(st *store.Store, pay *payment.Service, cfg AdminConfig, log *slog.
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Admin{store: st, pay: pay, cfg: cfg, log: log, guard: newLoginGuard()}
+	a := &Admin{store: st, pay: pay, cfg: cfg, log: log}
+	a.limits = newAdminLimits(MemoryThrottles, cfg, a)
+	return a
 }
 
-// MountAdmin makes Routes register the back office served by a.
-func (h *Handler) MountAdmin(a *Admin) { h.admin = a }
+// MountAdmin makes Routes register the back office served by a. Its login
+// limits use h's throttles, shared by every instance when h's are.
+func (h *Handler) MountAdmin(a *Admin) {
+	if h.cfg.Throttles != nil {
+		a.limits = newAdminLimits(h.cfg.Throttles, a.cfg, a)
+	}
+	h.admin = a
+}
 
 // adminCookie holds a random token; the session itself is a row on the
 // server, so logging out (or the idle timeout) ends every copy.
