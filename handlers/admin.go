@@ -38,9 +38,9 @@ type AdminConfig struct {
 // Admin serves the back office. It shares the router, CSRF and error page
 // with the shop, but has its own login, session cookie and layout.
 type Admin struct {
-	store *store.Store
-	pay   *payment.Service
-	cfg   AdminConfig
+	store  *store.Store
+	pay    *payment.Service
+	cfg    AdminConfig
 	log    *slog.Logger
 	limits adminLimits
 }
