@@ -185,17 +185,20 @@ const adminFlashCookie = "dc_admin_flash"
 // flashTexts are the back office's one-line notices, by key: the cookie
 // carries a key, never text.
 var flashTexts = map[string]string{
-	"login":     "Welcome back.",
-	"logout":    "You are logged out.",
-	"captured":  "The capture was sent to DOKU.",
-	"voided":    "The authorisation was voided.",
-	"refunded":  "The refund was sent to DOKU.",
-	"pending":   "DOKU did not answer in time. The action stays pending and is checked again; do not send it again.",
-	"checked":   "Asked DOKU for this order's status.",
-	"saved":     "Saved.",
-	"staff":     "The account was added.",
-	"created":   "The product was added.",
-	"duplicate": "That form was sent already: the action was performed once.",
+	"login":        "Welcome back.",
+	"logout":       "You are logged out.",
+	"captured":     "The capture was sent to DOKU.",
+	"voided":       "The authorisation was voided.",
+	"refunded":     "The refund was sent to DOKU.",
+	"pending":      "DOKU did not answer in time. The action stays pending and is checked again; do not send it again.",
+	"checked":      "Asked DOKU for this order's status.",
+	"saved":        "Saved.",
+	"staff":        "The account was added.",
+	"created":      "The product was added.",
+	"duplicate":    "That form was sent already: the action was performed once.",
+	"totp_on":      "Two-step login is on: logging in now asks for a code from your app.",
+	"totp_off":     "Two-step login is off.",
+	"code_expired": "Log in again: the code step waits a few minutes only.",
 }
 
 // redirectFlash ends a POST with 303 to path and a notice there.

@@ -44,6 +44,9 @@ func (a *Admin) AdminLogin(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
+	if st.TOTPSecret != "" {
+		return a.askCode(c, st, v.Next)
+	}
 	return a.logIn(c, st, v.Next)
 }
 
