@@ -38,11 +38,11 @@ type AdminConfig struct {
 // Admin serves the back office. It shares the router, CSRF and error page
 // with the shop, but has its own login, session cookie and layout.
 type Admin struct {
-	store *store.Store
-	pay   *payment.Service
-	cfg   AdminConfig
-	log   *slog.Logger
-	guard *loginGuard
+	store  *store.Store
+	pay    *payment.Service
+	cfg    AdminConfig
+	log    *slog.Logger
+	limits adminLimits
 }
 
 // NewAdmin returns the back office's handler.
@@ -65,11 +65,19 @@ func NewAdmin(st *store.Store, pay *payment.Service, cfg AdminConfig, log *slog.
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Admin{store: st, pay: pay, cfg: cfg, log: log, guard: newLoginGuard()}
+	a := &Admin{store: st, pay: pay, cfg: cfg, log: log}
+	a.limits = newAdminLimits(MemoryThrottles, cfg, a)
+	return a
 }
 
-// MountAdmin makes Routes register the back office served by a.
-func (h *Handler) MountAdmin(a *Admin) { h.admin = a }
+// MountAdmin makes Routes register the back office served by a. Its login
+// limits use h's throttles, shared by every instance when h's are.
+func (h *Handler) MountAdmin(a *Admin) {
+	if h.cfg.Throttles != nil {
+		a.limits = newAdminLimits(h.cfg.Throttles, a.cfg, a)
+	}
+	h.admin = a
+}
 
 // adminCookie holds a random token; the session itself is a row on the
 // server, so logging out (or the idle timeout) ends every copy.
@@ -177,17 +185,20 @@ const adminFlashCookie = "dc_admin_flash"
 // flashTexts are the back office's one-line notices, by key: the cookie
 // carries a key, never text.
 var flashTexts = map[string]string{
-	"login":     "Welcome back.",
-	"logout":    "You are logged out.",
-	"captured":  "The capture was sent to DOKU.",
-	"voided":    "The authorisation was voided.",
-	"refunded":  "The refund was sent to DOKU.",
-	"pending":   "DOKU did not answer in time. The action stays pending and is checked again; do not send it again.",
-	"checked":   "Asked DOKU for this order's status.",
-	"saved":     "Saved.",
-	"staff":     "The account was added.",
-	"created":   "The product was added.",
-	"duplicate": "That form was sent already: the action was performed once.",
+	"login":        "Welcome back.",
+	"logout":       "You are logged out.",
+	"captured":     "The capture was sent to DOKU.",
+	"voided":       "The authorisation was voided.",
+	"refunded":     "The refund was sent to DOKU.",
+	"pending":      "DOKU did not answer in time. The action stays pending and is checked again; do not send it again.",
+	"checked":      "Asked DOKU for this order's status.",
+	"saved":        "Saved.",
+	"staff":        "The account was added.",
+	"created":      "The product was added.",
+	"duplicate":    "That form was sent already: the action was performed once.",
+	"totp_on":      "Two-step login is on: logging in now asks for a code from your app.",
+	"totp_off":     "Two-step login is off.",
+	"code_expired": "Log in again: the code step waits a few minutes only.",
 }
 
 // redirectFlash ends a POST with 303 to path and a notice there.

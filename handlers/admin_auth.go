@@ -2,9 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,30 +25,36 @@ func (a *Admin) AdminLoginForm(c echo.Context) error {
 }
 
 // AdminLogin handles POST /admin/login (email, password). Failures are
-// counted per account and per address; past the limit even the right
-// password is refused until the window has passed.
+// counted per account and per address (adminLimits); past the limit even
+// the right password is refused until the bucket refills.
 func (a *Admin) AdminLogin(c echo.Context) error {
+	ctx := c.Request().Context()
 	email := strings.TrimSpace(c.FormValue("email"))
 	v := views.AdminLoginView{AdminPage: a.page(c, "Log in"), Email: email, Next: adminLocalPath(c.FormValue("next"))}
-	now := time.Now()
-	acct, addr := accountKey(email), addressKey(c.RealIP())
-	if a.guard.blocked(acct, a.cfg.AccountFailures, a.cfg.FailureWindow, now) ||
-		a.guard.blocked(addr, a.cfg.AddressFailures, a.cfg.FailureWindow, now) {
-		c.Response().Header().Set("Retry-After", "900")
-		v.FormError = "Too many failed logins. Wait 15 minutes, then try again."
+	if a.limits.blocked(ctx, email, c.RealIP()) {
+		v.FormError = a.throttled(c)
 		return render(c, http.StatusTooManyRequests, views.AdminLoginPage(v))
 	}
-	st, err := staff.Authenticate(c.Request().Context(), a.store, email, c.FormValue("password"))
+	st, err := staff.Authenticate(ctx, a.store, email, c.FormValue("password"))
 	if errors.Is(err, staff.ErrBadLogin) {
-		a.guard.fail(now, a.cfg.FailureWindow, acct, addr)
+		a.limits.fail(ctx, email, c.RealIP())
 		a.log.Warn("admin: login failed", "ip", c.RealIP())
 		v.FormError = "The email or password is not right."
 		return render(c, http.StatusUnprocessableEntity, views.AdminLoginPage(v))
 	} else if err != nil {
 		return err
 	}
-	a.guard.reset(acct)
+	if st.TOTPSecret != "" {
+		return a.askCode(c, st, v.Next)
+	}
 	return a.logIn(c, st, v.Next)
+}
+
+// throttled sets Retry-After on a refused login and returns the form's
+// message (the page is answered with 429).
+func (a *Admin) throttled(c echo.Context) string {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(a.limits.window.Seconds())))
+	return fmt.Sprintf("Too many failed logins. Wait %d minutes, then try again.", int(a.limits.window.Minutes()))
 }
 
 // logIn starts a fresh server-side session (never reusing a cookie the

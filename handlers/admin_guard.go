@@ -1,66 +1,43 @@
 package handlers
 
 import (
+	"context"
 	"strings"
-	"sync"
 	"time"
 )
 
-// loginGuard counts failed logins per key (an account, an address) within
-// a window, so guessing is slow whoever spreads it across addresses or
-// accounts. It lives in memory: one process serves the shop.
-type loginGuard struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
+// adminLimits count failed back-office logins (a wrong password, later a
+// wrong code) per account and per address, so guessing is slow whoever
+// spreads it across addresses or accounts. They are Throttles like the
+// shopper's login: in memory for one SQLite process, in the database when
+// instances share PostgreSQL, so a limit holds whichever instance a guess
+// reaches. A bucket holds the failures allowed per window and refills over
+// the window; a successful login leaves it as it is.
+type adminLimits struct {
+	account, address limiter
+	window           time.Duration
 }
 
-func newLoginGuard() *loginGuard { return &loginGuard{failures: map[string][]time.Time{}} }
-
-// blocked reports whether key has had limit failures within window.
-func (g *loginGuard) blocked(key string, limit int, window time.Duration, now time.Time) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.recent(key, window, now)) >= limit
-}
-
-// fail records a failure for each key.
-func (g *loginGuard) fail(now time.Time, window time.Duration, keys ...string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, k := range keys {
-		g.failures[k] = append(g.recent(k, window, now), now)
-	}
-	if len(g.failures) > 100_000 { // bound memory under a spray of addresses
-		for k := range g.failures {
-			if len(g.recent(k, window, now)) == 0 {
-				delete(g.failures, k)
-			}
-		}
+func newAdminLimits(make Throttles, cfg AdminConfig, a *Admin) adminLimits {
+	per := func(n int) float64 { return float64(n) / cfg.FailureWindow.Minutes() }
+	return adminLimits{
+		account: limiter{make("admin-login-account", per(cfg.AccountFailures), cfg.AccountFailures), a.log},
+		address: limiter{make("admin-login-address", per(cfg.AddressFailures), cfg.AddressFailures), a.log},
+		window:  cfg.FailureWindow,
 	}
 }
 
-// reset forgets key's failures (after a successful login).
-func (g *loginGuard) reset(key string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.failures, key)
+// blocked reports whether email's account or ip's address has no failure
+// left: past it even the right password (or code) is refused.
+func (l adminLimits) blocked(ctx context.Context, email, ip string) bool {
+	return l.account.spent(ctx, accountKey(email)) || l.address.spent(ctx, addressKey(ip))
 }
 
-// recent drops key's failures older than window; the caller holds mu.
-func (g *loginGuard) recent(key string, window time.Duration, now time.Time) []time.Time {
-	list := g.failures[key]
-	i := 0
-	for i < len(list) && now.Sub(list[i]) > window {
-		i++
-	}
-	list = list[i:]
-	if len(list) == 0 {
-		delete(g.failures, key)
-		return nil
-	}
-	g.failures[key] = list
-	return list
+// fail spends one failure of each bucket.
+func (l adminLimits) fail(ctx context.Context, email, ip string) {
+	l.account.allow(ctx, accountKey(email))
+	l.address.allow(ctx, addressKey(ip))
 }
 
-func accountKey(email string) string { return "acct:" + strings.ToLower(strings.TrimSpace(email)) }
-func addressKey(ip string) string    { return "addr:" + ip }
+func accountKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+func addressKey(ip string) string    { return ip }

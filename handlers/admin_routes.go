@@ -21,6 +21,8 @@ func (h *Handler) adminRoutes(e *echo.Echo) {
 	e.POST(route.AdminLogout, a.AdminLogout)
 	e.GET(route.AdminSetup, a.AdminSetupForm)
 	e.POST(route.AdminSetup, a.AdminSetup)
+	e.GET(route.AdminLoginCode, a.AdminLoginCodeForm)
+	e.POST(route.AdminLoginCode, a.AdminLoginCode)
 
 	e.GET(route.AdminDashboard, a.AdminDashboard, a.requireStaff)
 	e.GET(route.AdminOrders, a.AdminOrders, a.requireStaff)
@@ -45,4 +47,10 @@ func (h *Handler) adminRoutes(e *echo.Echo) {
 	e.GET(route.AdminStaff, a.AdminStaff, a.requireOwner)
 	e.POST(route.AdminStaff, a.AdminAddStaff, a.requireOwner)
 	e.POST(route.AdminStaffMember, a.AdminUpdateStaff, a.requireOwner)
+
+	e.GET(route.AdminTOTP, a.AdminTOTP, a.requireOwner)
+	e.POST(route.AdminTOTP, a.AdminTOTPStart, a.requireOwner)
+	e.GET(route.AdminTOTPQR, a.AdminTOTPQR, a.requireOwner)
+	e.POST(route.AdminTOTPEnable, a.AdminTOTPEnable, a.requireOwner)
+	e.POST(route.AdminTOTPDisable, a.AdminTOTPDisable, a.requireOwner)
 }

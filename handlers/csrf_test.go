@@ -44,6 +44,11 @@ func TestEveryPostRouteNeedsCSRF(t *testing.T) {
 		"/admin/orders/INV-X/void":    {},
 		"/admin/orders/INV-X/refund":  {"amount": {"1000"}},
 		"/admin/orders/INV-X/check":   {},
+		// Two-step login (handlers/admin_totp.go).
+		"/admin/login/code":   {"code": {"123456"}},
+		"/admin/totp":         {},
+		"/admin/totp/enable":  {"code": {"123456"}},
+		"/admin/totp/disable": {"code": {"123456"}},
 	}
 	// The table covers every POST route but the two doors outsiders call.
 	for _, r := range app.Handler.(*echo.Echo).Routes() {

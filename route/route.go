@@ -80,13 +80,22 @@ const (
 	AdminStaffMember  = "/admin/staff/:id"
 	ProductImage      = "/images/:name"
 	ProductImageRoot  = "/images/"
+
+	// An owner's TOTP second factor: the login's second step, and setting
+	// it up (the QR code is shown only while a setup is pending).
+	AdminLoginCode   = "/admin/login/code"
+	AdminTOTP        = "/admin/totp"
+	AdminTOTPQR      = "/admin/totp/qr.png"
+	AdminTOTPEnable  = "/admin/totp/enable"
+	AdminTOTPDisable = "/admin/totp/disable"
 )
 
 // AdminPatterns lists the back office's patterns (part of Patterns).
 func AdminPatterns() []string {
 	return []string{AdminDashboard, AdminLogin, AdminLogout, AdminSetup, AdminStaff, AdminStaffMember,
 		AdminOrders, AdminOrdersCSV, AdminOrder, AdminOrderCapture, AdminOrderVoid, AdminOrderRefund, AdminOrderCheck,
-		AdminProducts, AdminProductNew, AdminProduct, ProductImage, AdminSettings}
+		AdminProducts, AdminProductNew, AdminProduct, ProductImage, AdminSettings,
+		AdminLoginCode, AdminTOTP, AdminTOTPQR, AdminTOTPEnable, AdminTOTPDisable}
 }
 
 // AdminOrderPath is an order's page in the back office; action, when not

@@ -13,3 +13,13 @@ func (s *Store) AgeStaffSessionForTest(ctx context.Context, token string, ms int
 	}
 	return nil
 }
+
+// AgeStaffChallengesForTest moves every login challenge's start ms into
+// the past. Tests only: it is how the code step's expiry is exercised
+// without waiting.
+func (s *Store) AgeStaffChallengesForTest(ctx context.Context, ms int64) error {
+	if _, err := s.exec(ctx, `UPDATE staff_login_challenges SET created_at = created_at - ?`, ms); err != nil {
+		return fmt.Errorf("store: age staff challenges: %w", err)
+	}
+	return nil
+}

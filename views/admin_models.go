@@ -210,3 +210,23 @@ type AdminSettingsView struct {
 	Errors    FieldErrors
 	FormError string
 }
+
+// AdminCodeView is the login's second step: the 6-digit code of an
+// account with two-step login on.
+type AdminCodeView struct {
+	AdminPage
+	Next      string
+	Errors    FieldErrors
+	FormError string
+}
+
+// AdminTOTPView is GET/POST /admin/totp: the owner's two-step login.
+type AdminTOTPView struct {
+	AdminPage
+	Enabled bool
+	// Secret and URL are the setup being confirmed (shown until a code
+	// confirms it, never after); empty when none is pending.
+	Secret, URL string
+	Errors      FieldErrors
+	FormError   string
+}
