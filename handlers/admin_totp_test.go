@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"doku-checkout/app"
 	"doku-checkout/app/apptest"
 	"doku-checkout/staff"
 	"doku-checkout/store"
@@ -299,5 +300,29 @@ func TestAdminTOTPStaffGetsNoOwnerAccess(t *testing.T) {
 	}
 	if got := a.AuditActions(t, "staff:clerk@example.com"); len(got) != 0 {
 		t.Errorf("audit of the clerk: %v, want nothing", got)
+	}
+}
+
+// An owner who lost their authenticator gets back in through the command
+// line on the shop's machine (`admin reset-totp`), which is audited; the
+// password alone then logs in.
+func TestAdminTOTPResetFromTheCommandLine(t *testing.T) {
+	a := apptest.Start(t)
+	owner := apptest.NewStaff(t, a, "owner@example.com", store.RoleOwner)
+	enableTOTP(t, owner)
+	loginPassword(t, a, "owner@example.com") // the code form: TOTP is on
+	env := map[string]string{"DB_PATH": a.Config.DBPath, "PUBLIC_URL": a.URL}
+	var out strings.Builder
+	if err := app.AdminCommand(context.Background(), []string{"reset-totp", "--email", "owner@example.com"},
+		func(k string) string { return env[k] }, strings.NewReader(""), &out); err != nil {
+		t.Fatalf("admin reset-totp: %v\n%s", err, out.String())
+	}
+	b := apptest.NewShopper(t, a)
+	b.Get("/admin/login").Submit(`form[action="/admin/login"]`, url.Values{"email": {"owner@example.com"}, "password": {apptest.Password}})
+	if b.Path() != "/admin/" {
+		t.Errorf("after the reset the password logs in to %s, want /admin/", b.Path())
+	}
+	if got := a.AuditActions(t, "staff:owner@example.com"); !strings.Contains(strings.Join(got, " "), "staff.totp_reset") {
+		t.Errorf("the reset is not audited: %v", got)
 	}
 }
