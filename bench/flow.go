@@ -130,18 +130,23 @@ func (s *shopper) testid(id string) string {
 
 // fillCart puts lines (product id → quantity) in the cart through the
 // catalog's forms, as a shopper would, and checks the cart shows them.
+// Adding from the catalog keeps the shopper on the catalog, so the lines
+// are added one after the other from there, then the cart is opened.
 func (s *shopper) fillCart(ctx context.Context, lines [][2]string) error {
+	if err := s.get(ctx, "/"); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
 	for _, l := range lines {
-		if err := s.get(ctx, "/"); err != nil {
-			return fmt.Errorf("catalog: %w", err)
-		}
 		sel := fmt.Sprintf(`form[action="/cart/items"]:has(input[name="product_id"][value="%s"])`, l[0])
 		if err := s.submit(ctx, sel, url.Values{"quantity": {l[1]}}); err != nil {
 			return fmt.Errorf("add to cart: %w", err)
 		}
-		if s.resp.Request.URL.Path != "/cart" {
-			return fmt.Errorf("add to cart: landed on %s, want /cart", s.resp.Request.URL.Path)
+		if s.resp.Request.URL.Path != "/" {
+			return fmt.Errorf("add to cart: landed on %s, want the catalog", s.resp.Request.URL.Path)
 		}
+	}
+	if err := s.get(ctx, "/cart"); err != nil {
+		return fmt.Errorf("cart: %w", err)
 	}
 	if n := s.doc.Find(`[data-testid="cart-line"]`).Length(); n != len(lines) {
 		return fmt.Errorf("cart shows %d lines, want %d", n, len(lines))
