@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,21 @@ func (b *browser) axe(page string) {
 		b.t.Errorf("axe on %s (%s): %s [%s] %s\n  %s", page, b.location(), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
 	}
 	b.t.Logf("axe: %s: %d violations", page, len(violations))
+	b.fitsTheScreen(page)
+}
+
+// fitsTheScreen fails the test when the page is wider than the window: on
+// a phone the shopper would have to scroll sideways to see a price.
+func (b *browser) fitsTheScreen(page string) {
+	b.t.Helper()
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.documentElement.scrollWidth + " " + window.innerWidth`))
+	if err != nil {
+		b.t.Fatalf("page width on %s: %v", page, err)
+	}
+	var scroll, inner int
+	if _, err := fmt.Sscan(out, &scroll, &inner); err != nil || scroll > inner {
+		b.t.Errorf("%s (%s) is %d px wide in a %d px window: the shopper scrolls sideways", page, b.location(), scroll, inner)
+	}
 }
 
 // value is the value of the input matched by sel.
