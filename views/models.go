@@ -3,9 +3,9 @@
 package views
 
 import (
-	"strconv"
-	"strings"
 	"time"
+
+	"doku-checkout/i18n"
 )
 
 // Page is what the layout needs on every page.
@@ -228,29 +228,10 @@ type ErrorView struct {
 	Message string
 }
 
-// IDR formats whole rupiah the Indonesian way: Rp 1.250.000.
-func IDR(amount int64) string {
-	neg := amount < 0
-	if neg {
-		amount = -amount
-	}
-	digits := strconv.FormatInt(amount, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteString("-")
-	}
-	b.WriteString("Rp ")
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
+// IDR formats whole rupiah the Indonesian way, Rp 1.250.000, whatever the
+// reader's language: the back office's and the merchant's figures.
+func IDR(amount int64) string { return i18n.For(i18n.Indonesian).Money(amount) }
 
-// wib is Western Indonesia Time, the merchant's clock.
-var wib = time.FixedZone("WIB", 7*3600)
-
-// DateWIB formats a time for receipts: 23 Nov 2026, 14:05 WIB.
-func DateWIB(t time.Time) string { return t.In(wib).Format("2 Jan 2006, 15:04") + " WIB" }
+// DateWIB formats a time in the merchant's clock for the back office (in
+// English): 23 Nov 2026, 14:05 WIB.
+func DateWIB(t time.Time) string { return i18n.For(i18n.English).Date(t) }
