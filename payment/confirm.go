@@ -68,22 +68,9 @@ func (s *Service) Confirm(ctx context.Context, o store.Order) (store.Order, Rece
 	}
 	now := s.now()
 	if s.asks.claim(o.ID, now) {
-		cctx, cancel := context.WithTimeout(ctx, min(s.cfg.CallTimeout, 3*time.Second))
-		st, err := s.gw.Status(cctx, o.Invoice)
-		cancel()
-		switch {
-		case err == nil && st.BodyNotSigned:
-			s.log.Warn("payment: status answer's body not covered by its signature: ignored", "invoice", o.Invoice)
-		case err == nil:
-			if serr := s.settle(ctx, o, st, sourceStatusCheck); serr != nil {
-				s.log.Warn("payment: status answer for a receipt refused", "invoice", o.Invoice, "err", serr)
-			} else if linkUnpaid(st) {
-				s.asks.sawUnpaid(o.ID, now)
-			}
-		case unpaid(nil, err):
+		st, err := s.askStatus(ctx, o, min(s.cfg.CallTimeout, 3*time.Second))
+		if (err == nil && linkUnpaid(st)) || (err != nil && unpaid(nil, err)) {
 			s.asks.sawUnpaid(o.ID, now)
-		default:
-			s.log.Info("payment: status for a receipt without answer", "invoice", o.Invoice, "err", err)
 		}
 		if cur, err := s.store.OrderByID(ctx, o.ID); err == nil {
 			o = cur

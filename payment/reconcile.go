@@ -65,24 +65,11 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 		s.abandon(ctx, o)
 		return
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
-	st, err := s.gw.Status(cctx, o.Invoice)
-	cancel()
-	if err == nil && st.BodyNotSigned {
-		// The signature covered the headers, not this body: what it says
-		// is unproven, as if no answer had come.
-		s.log.Warn("payment: status answer's body not covered by its signature: ignored", "invoice", o.Invoice)
-		err = errBodyNotSigned
-	}
+	st, err := s.askStatus(ctx, o, s.cfg.CallTimeout)
 	if err == nil {
-		if serr := s.settle(ctx, o, st, sourceStatusCheck); serr != nil {
-			s.log.Warn("payment: status check refused", "invoice", o.Invoice, "err", serr)
-			err = serr // an answer that is not about this order tells nothing
-		} else if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) {
+		if cur, err := s.store.OrderByID(ctx, o.ID); err == nil && Final(cur.Status) {
 			return
 		}
-	} else {
-		s.log.Info("payment: status check without answer", "invoice", o.Invoice, "err", err)
 	}
 	now := s.now()
 	switch {
@@ -115,6 +102,30 @@ func (s *Service) check(ctx context.Context, o store.Order) {
 	if err := s.store.ScheduleCheck(ctx, o.ID, o.Status, next, o.CheckAttempts+1); err != nil && ctx.Err() == nil {
 		s.log.Error("payment: schedule check", "invoice", o.Invoice, "err", err)
 	}
+}
+
+// askStatus asks DOKU for o's status within timeout and settles o from a
+// signed answer. The error is the call's, errBodyNotSigned for an answer
+// whose body its signature does not cover (unproven, as if none had come),
+// or the settle's refusal (an answer not about this order tells nothing).
+// The reconciler and the shopper's receipt (Confirm) both ask this way.
+func (s *Service) askStatus(ctx context.Context, o store.Order, timeout time.Duration) (*doku.StatusResponse, error) {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	st, err := s.gw.Status(cctx, o.Invoice)
+	cancel()
+	switch {
+	case err != nil:
+		s.log.Info("payment: status check without answer", "invoice", o.Invoice, "err", err)
+		return st, err
+	case st.BodyNotSigned:
+		s.log.Warn("payment: status answer's body not covered by its signature: ignored", "invoice", o.Invoice)
+		return st, errBodyNotSigned
+	}
+	if err := s.settle(ctx, o, st, sourceStatusCheck); err != nil {
+		s.log.Warn("payment: status check refused", "invoice", o.Invoice, "err", err)
+		return st, err
+	}
+	return st, nil
 }
 
 // errBodyNotSigned: a status answer whose body its signature does not cover.
