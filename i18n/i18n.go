@@ -63,12 +63,25 @@ func init() {
 		}
 		printers[l.Code] = &Localizer{lang: l.Code, p: message.NewPrinter(tags[i], message.Catalog(cat))}
 	}
+	// Written once: a text without arguments never changes, and x/text's
+	// Sprintf builds a printer state per call (a tenth of a page's CPU).
+	for _, loc := range printers {
+		loc.plain = map[string]string{}
+		for _, m := range texts {
+			for k := range m {
+				loc.plain[k] = loc.p.Sprintf(k)
+			}
+		}
+		loc.group = loc.p.Sprintf("%d", 1000)[1]
+	}
 }
 
 // Localizer writes texts, money and dates in one language.
 type Localizer struct {
-	lang string
-	p    *message.Printer
+	lang  string
+	p     *message.Printer
+	plain map[string]string // key → its text, for the messages T is given no arguments for
+	group byte              // the thousands separator Money writes
 }
 
 // For returns the localizer of lang, or of the default language when the
@@ -102,7 +115,14 @@ func (l *Localizer) Lang() string { return l.lang }
 
 // T writes the message key in the localizer's language, its arguments
 // placed by the message's fmt verbs (numbers grouped the language's way).
-func (l *Localizer) T(key string, args ...any) string { return l.p.Sprintf(key, args...) }
+func (l *Localizer) T(key string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := l.plain[key]; ok {
+			return s
+		}
+	}
+	return l.p.Sprintf(key, args...)
+}
 
 // Has reports whether key is a message of the catalog.
 func Has(key string) bool { _, ok := texts[Default][key]; return ok }
@@ -110,10 +130,25 @@ func Has(key string) bool { _, ok := texts[Default][key]; return ok }
 // Money writes whole rupiah: "Rp 1.250.000" in Indonesian, "Rp 1,250,000"
 // in English.
 func (l *Localizer) Money(idr int64) string {
+	// Grouped here rather than by the printer: the same digits as its "%d"
+	// (TestMoneyGroupsAsThePrinterDoes), at a twentieth of the cost.
+	var buf [32]byte
+	var digitBuf [20]byte
+	b := buf[:0]
+	u := uint64(idr)
 	if idr < 0 {
-		return "-Rp " + l.p.Sprintf("%d", -idr)
+		b = append(b, '-')
+		u = -u
 	}
-	return "Rp " + l.p.Sprintf("%d", idr)
+	b = append(b, "Rp "...)
+	digits := strconv.AppendUint(digitBuf[:0], u, 10)
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b = append(b, l.group)
+		}
+		b = append(b, d)
+	}
+	return string(b)
 }
 
 // wib is Western Indonesia Time, the merchant's clock.
