@@ -23,6 +23,13 @@ func (h *Handler) renderCatalog(c echo.Context, status int, msg string) error {
 		return err
 	}
 	l := loc(c)
+	token, _ := c.Get("csrf").(string)
+	k, keep := h.catalogKey(c, status, msg, token)
+	if keep {
+		if parts, ok := h.pages.get(products, k); ok {
+			return writeKept(c, status, parts, token)
+		}
+	}
 	v := views.CatalogView{Page: h.page(c, l.T("catalog.title")), Error: l.T(msg)}
 	if msg == "" {
 		v.Error = ""
@@ -33,7 +40,28 @@ func (h *Handler) renderCatalog(c echo.Context, status int, msg string) error {
 			ImageURL: ProductImageURL(v.StaticPrefix, p.Image),
 		})
 	}
+	if keep {
+		v.CSRF = csrfMark
+		return h.pages.renderKept(c, products, k, views.CatalogPage(v), token)
+	}
 	return render(c, status, views.CatalogPage(v))
+}
+
+// catalogKey says whether this catalog page is one kept in h.pages, and
+// under which key: the plain page of a guest (no message, no flash, no
+// query string) is the same for every guest of its language and cart count.
+func (h *Handler) catalogKey(c echo.Context, status int, msg, token string) (pageKey, bool) {
+	if status != http.StatusOK || msg != "" || token == "" || c.Request().URL.RawQuery != "" {
+		return pageKey{}, false
+	}
+	if s := h.sessions.Get(c); s.CustomerID != 0 || s.Flash != "" {
+		return pageKey{}, false
+	}
+	count, err := h.cartCount(c)
+	if err != nil {
+		return pageKey{}, false
+	}
+	return pageKey{lang: loc(c).Lang(), cartCount: count, shop: storeContact(h.cfg.Merchant.Contact(h.ctx(c)))}, true
 }
 
 // AddToCart handles POST /cart/items (product_id, quantity).

@@ -73,6 +73,7 @@ type Handler struct {
 	log      *slog.Logger
 	limits   authLimits
 	admin    *Admin // the back office, mounted by MountAdmin
+	pages    pageCache
 }
 
 // New returns a Handler with explicit dependencies.
@@ -125,10 +126,8 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 			p.UserEmail = cust.Email
 		}
 	}
-	if lines, err := h.cartLines(c); err == nil {
-		for _, l := range lines {
-			p.CartCount += l.Quantity
-		}
+	if n, err := h.cartCount(c); err == nil {
+		p.CartCount = n
 	}
 	if s.Flash != "" {
 		p.Flash = s.Flash
@@ -136,6 +135,16 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 		h.sessions.Save(c, s)
 	}
 	return p
+}
+
+// cartCount is how many items the session's cart holds, for the header.
+func (h *Handler) cartCount(c echo.Context) (int, error) {
+	lines, err := h.cartLines(c)
+	n := 0
+	for _, l := range lines {
+		n += l.Quantity
+	}
+	return n, err
 }
 
 // customer returns the logged-in customer, or store.ErrNotFound for a guest.
