@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -495,4 +496,45 @@ func TestOnFinalHandsTheReceiptToTheSender(t *testing.T) {
 	b.QueuePaid(ctx)
 	b.QueuePaid(ctx)
 	onlyMail(t, st, o.ID)
+}
+
+// Payments made together hand their receipts over together: QueuePaid
+// writes them all (one commit), and an order that cannot have a receipt
+// (not paid, or gone) holds up none of the others.
+func TestQueuePaidWritesTheWaitingReceiptsTogether(t *testing.T) {
+	st := openStore(t)
+	b := newOutbox(t, st)
+	ctx := context.Background()
+	var paid []store.Order
+	for i := range 5 {
+		o := paidOrder(t, st, "B"+strconv.Itoa(i), 0)
+		paid = append(paid, o)
+		b.OnFinal(ctx, o, payment.StatusSuccess)
+		if i == 2 {
+			b.paid <- 999999 // no such order
+		}
+	}
+	unpaid := &store.Order{Invoice: "INV-20261202-U", Ref: "ref-U", ReceiptKey: "rk-U", Mode: store.ModeDirect, Status: payment.StatusCreated,
+		AmountIDR: 85000, Name: "Budi", Email: "budi@example.com", Phone: "0812", Address: "Jl. A", Country: "ID",
+		Lines: []store.OrderLine{{ProductID: 1, Name: "Kopi Gayo", PriceIDR: 85000, Quantity: 1}}}
+	if err := st.CreateOrder(ctx, unpaid, store.CartClaim{}); err != nil {
+		t.Fatal(err)
+	}
+	b.paid <- unpaid.ID
+	b.QueuePaid(ctx)
+	if len(b.paid) != 0 {
+		t.Fatalf("%d hand-overs left waiting", len(b.paid))
+	}
+	for _, o := range paid {
+		if m := onlyMail(t, st, o.ID); m.Kind != KindReceipt || m.Recipient != "siti@example.com" {
+			t.Errorf("order %s: mail %+v", o.Invoice, m)
+		}
+	}
+	if ms, _ := st.MailsOfOrder(ctx, unpaid.ID); len(ms) != 0 {
+		t.Errorf("an unpaid order got %d mails", len(ms))
+	}
+	b.QueuePaid(ctx) // nothing waiting: nothing written twice
+	for _, o := range paid {
+		onlyMail(t, st, o.ID)
+	}
 }

@@ -92,18 +92,64 @@ func (b *Outbox) OnFinal(ctx context.Context, o store.Order, to payment.Status) 
 // enqueueTimeout bounds a receipt's write on the shopper's request.
 const enqueueTimeout = 5 * time.Second
 
-// QueuePaid queues the receipts of the orders OnFinal handed over.
+// QueuePaid queues the receipts of the orders OnFinal handed over, those
+// waiting together in one write (one commit for many payments).
 func (b *Outbox) QueuePaid(ctx context.Context) {
 	for {
-		select {
-		case id := <-b.paid:
-			if err := b.EnqueueReceipt(ctx, id); err != nil && ctx.Err() == nil {
-				b.log.Warn("mail: receipt not queued yet; the catch-up will", "order", id, "err", err)
+		var ids []int64
+	drain:
+		for len(ids) < queueBatch {
+			select {
+			case id := <-b.paid:
+				ids = append(ids, id)
+			default:
+				break drain
 			}
-		default:
+		}
+		if len(ids) == 0 {
 			return
 		}
+		if err := b.enqueueReceipts(ctx, ids); err != nil && ctx.Err() == nil {
+			b.log.Warn("mail: receipts not queued yet; the catch-up will", "orders", ids, "err", err)
+		}
 	}
+}
+
+// queueBatch bounds the receipts QueuePaid writes in one transaction.
+const queueBatch = 128
+
+// enqueueReceipts is EnqueueReceipt for several paid orders in one write.
+// An order whose receipt cannot be composed is logged and left to the
+// catch-up; the others are queued.
+func (b *Outbox) enqueueReceipts(ctx context.Context, ids []int64) error {
+	ms := make([]*store.OutboxMail, 0, len(ids))
+	invoices := make([]string, 0, len(ids))
+	for _, id := range ids {
+		o, err := b.store.OrderByID(ctx, id)
+		if err != nil {
+			b.log.Warn("mail: receipt not queued yet; the catch-up will", "order", id, "err", err)
+			continue
+		}
+		m, err := b.receiptMail(ctx, o)
+		if err != nil {
+			b.log.Warn("mail: receipt not queued yet; the catch-up will", "invoice", o.Invoice, "err", err)
+			continue
+		}
+		ms, invoices = append(ms, m), append(invoices, o.Invoice)
+	}
+	added, err := b.store.EnqueueMails(ctx, ms)
+	if err != nil {
+		return err
+	}
+	for i, m := range ms {
+		if m.ID != 0 {
+			b.log.Info("mail: queued", "kind", KindReceipt, "invoice", invoices[i], "mail", m.ID)
+		}
+	}
+	if added > 0 {
+		b.wakeSender()
+	}
+	return nil
 }
 
 func (b *Outbox) wakeSender() {
@@ -116,13 +162,28 @@ func (b *Outbox) wakeSender() {
 // EnqueueReceipt puts the receipt of paid order orderID in the outbox,
 // once: a second call finds it there.
 func (b *Outbox) EnqueueReceipt(ctx context.Context, orderID int64) error {
-	key := KindReceipt + ":" + strconv.FormatInt(orderID, 10)
-	return b.enqueue(ctx, orderID, key, KindReceipt, func(o store.Order) (Message, error) {
-		if o.Status != payment.StatusSuccess {
-			return Message{}, fmt.Errorf("mail: receipt of order %s, which is %s", o.Invoice, o.Status)
-		}
-		return b.comp.receipt(ctx, o)
-	})
+	o, err := b.store.OrderByID(ctx, orderID)
+	if err != nil {
+		return fmt.Errorf("mail: order %d: %w", orderID, err)
+	}
+	m, err := b.receiptMail(ctx, o)
+	if err != nil {
+		return err
+	}
+	return b.add(ctx, m, o.Invoice)
+}
+
+// receiptMail is the outbox row of paid order o's receipt.
+func (b *Outbox) receiptMail(ctx context.Context, o store.Order) (*store.OutboxMail, error) {
+	if o.Status != payment.StatusSuccess {
+		return nil, fmt.Errorf("mail: receipt of order %s, which is %s", o.Invoice, o.Status)
+	}
+	msg, err := b.comp.receipt(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return &store.OutboxMail{Key: KindReceipt + ":" + strconv.FormatInt(o.ID, 10), OrderID: o.ID, Kind: KindReceipt,
+		Recipient: msg.To.Address, Subject: msg.Subject, Message: msg.Raw}, nil
 }
 
 // EnqueueRefund puts the notice of a refund of amountIDR on order orderID
@@ -147,17 +208,18 @@ func (b *Outbox) enqueue(ctx context.Context, orderID int64, key, kind string, c
 	if err != nil {
 		return err
 	}
-	m := store.OutboxMail{Key: key, OrderID: o.ID, Kind: kind, Recipient: msg.To.Address, Subject: msg.Subject, Message: msg.Raw}
-	added, err := b.store.EnqueueMail(ctx, &m)
+	return b.add(ctx, &store.OutboxMail{Key: key, OrderID: o.ID, Kind: kind, Recipient: msg.To.Address, Subject: msg.Subject, Message: msg.Raw}, o.Invoice)
+}
+
+// add writes m to the outbox and wakes the sender when it is new.
+func (b *Outbox) add(ctx context.Context, m *store.OutboxMail, invoice string) error {
+	added, err := b.store.EnqueueMail(ctx, m)
 	if err != nil {
 		return err
 	}
 	if added {
-		b.log.Info("mail: queued", "kind", kind, "invoice", o.Invoice, "mail", m.ID)
-		select {
-		case b.wake <- struct{}{}:
-		default:
-		}
+		b.log.Info("mail: queued", "kind", m.Kind, "invoice", invoice, "mail", m.ID)
+		b.wakeSender()
 	}
 	return nil
 }

@@ -37,23 +37,49 @@ type OutboxMail struct {
 // EnqueueMail writes m as pending, due now, unless a mail with its key is
 // there already; it reports whether m was written (and sets m.ID).
 func (s *Store) EnqueueMail(ctx context.Context, m *OutboxMail) (bool, error) {
+	n, err := s.EnqueueMails(ctx, []*OutboxMail{m})
+	return n == 1, err
+}
+
+// EnqueueMails writes each of ms as EnqueueMail does, in one transaction:
+// the receipts of payments made together cost one commit. It returns how
+// many were written; those set their ID (the others keep ID 0).
+func (s *Store) EnqueueMails(ctx context.Context, ms []*OutboxMail) (int, error) {
+	if len(ms) == 0 {
+		return 0, nil
+	}
 	now := s.now()
-	var orderID any
-	if m.OrderID != 0 {
-		orderID = m.OrderID
-	}
-	id, err := s.insertID(ctx, s.w, `INSERT INTO outbox (key, order_id, kind, recipient, subject, message, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-		m.Key, orderID, m.Kind, m.Recipient, m.Subject, m.Message, now.UnixMilli(), now.UnixMilli())
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("store: enqueue mail %s: %w", m.Key, err)
+		return 0, fmt.Errorf("store: enqueue mails: %w", err)
 	}
-	m.ID = id
-	m.Status, m.NextAttemptAt, m.CreatedAt = MailPending, now, now
-	return true, nil
+	defer tx.Rollback()
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		var orderID any
+		if m.OrderID != 0 {
+			orderID = m.OrderID
+		}
+		id, err := s.insertID(ctx, tx, `INSERT INTO outbox (key, order_id, kind, recipient, subject, message, next_attempt_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+			m.Key, orderID, m.Kind, m.Recipient, m.Subject, m.Message, now.UnixMilli(), now.UnixMilli())
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("store: enqueue mail %s: %w", m.Key, err)
+		}
+		ids[i] = id
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: enqueue mails: commit: %w", err)
+	}
+	added := 0
+	for i, m := range ms {
+		if ids[i] != 0 {
+			m.ID = ids[i]
+			m.Status, m.NextAttemptAt, m.CreatedAt = MailPending, now, now
+			added++
+		}
+	}
+	return added, nil
 }
 
 // DueMails returns pending mails whose attempt time has come, oldest first.

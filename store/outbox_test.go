@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"testing"
+)
+
+// EnqueueMails writes a batch in one transaction: new keys are written and
+// get their ids, a key already there is left as it was.
+func TestEnqueueMailsWritesNewKeysOnce(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	first := &OutboxMail{Key: "receipt:1", Kind: "receipt", Recipient: "a@example.com", Subject: "one", Message: []byte("one")}
+	if ok, err := st.EnqueueMail(ctx, first); err != nil || !ok || first.ID == 0 {
+		t.Fatalf("EnqueueMail: %v, %v, id %d", ok, err, first.ID)
+	}
+	batch := []*OutboxMail{
+		{Key: "receipt:2", Kind: "receipt", Recipient: "b@example.com", Subject: "two", Message: []byte("two")},
+		{Key: "receipt:1", Kind: "receipt", Recipient: "x@example.com", Subject: "again", Message: []byte("again")},
+		{Key: "receipt:3", Kind: "receipt", Recipient: "c@example.com", Subject: "three", Message: []byte("three")},
+	}
+	n, err := st.EnqueueMails(ctx, batch)
+	if err != nil || n != 2 {
+		t.Fatalf("EnqueueMails = %d, %v; want 2 new", n, err)
+	}
+	if batch[0].ID == 0 || batch[2].ID == 0 || batch[1].ID != 0 || batch[0].Status != MailPending {
+		t.Fatalf("ids %d %d %d, status %q: want the new two set, the repeat 0", batch[0].ID, batch[1].ID, batch[2].ID, batch[0].Status)
+	}
+	due, err := st.DueMails(ctx, st.now(), 10)
+	if err != nil || len(due) != 3 {
+		t.Fatalf("due mails: %d, %v; want 3", len(due), err)
+	}
+	for _, m := range due {
+		if m.Key == "receipt:1" && m.Subject != "one" {
+			t.Errorf("the repeated key overwrote the first mail: %q", m.Subject)
+		}
+	}
+	if n, err := st.EnqueueMails(ctx, nil); n != 0 || err != nil {
+		t.Errorf("empty batch: %d, %v", n, err)
+	}
+}
