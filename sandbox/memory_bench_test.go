@@ -155,25 +155,48 @@ func BenchmarkChargeAfterManyTransactions(b *testing.B) {
 // BenchmarkHeapPerFlow runs b.N flows and reports the live heap they left
 // behind, per flow, once the garbage is collected and the notifications
 // are delivered. With -benchtime 20000x it is the heap of the bench's
-// ~20,000 flows; beyond the sandbox's bounds it falls towards 0.
+// ~20,000 flows under the default bounds (beyond them it falls towards 0);
+// "compacted" keeps almost nothing whole and no replays, so its figure is
+// what one compacted record costs.
 func BenchmarkHeapPerFlow(b *testing.B) {
-	d := newFlowDriver(b, nil)
-	before := liveHeap()
-	b.ResetTimer()
-	for range b.N {
-		d.flow("4111111111111111")
+	for _, c := range []struct {
+		name   string
+		mutate func(*Config)
+	}{
+		{"defaults", nil},
+		{"compacted", func(c *Config) { c.FullRecordsKeep, c.RecordsKeep, c.IdempotencyKeep = 10, 1<<30, 10 }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			d := newFlowDriver(b, c.mutate)
+			before := liveHeap()
+			b.ResetTimer()
+			for range b.N {
+				d.flow("4111111111111111")
+			}
+			b.StopTimer()
+			time.Sleep(2 * notifyLag) // the last notifications go out
+			after := liveHeap()
+			if p := os.Getenv("SANDBOX_HEAP_PROFILE"); p != "" {
+				writeHeapProfile(b, p+"."+c.name)
+			}
+			runtime.KeepAlive(d)
+			b.ReportMetric(float64(after-before)/float64(b.N), "live-B/flow")
+			b.ReportMetric(float64(after-before)/(1<<20), "live-MB")
+		})
 	}
-	b.StopTimer()
-	time.Sleep(2 * notifyLag) // the last notifications go out
-	after := liveHeap()
-	if p := os.Getenv("HEAPPROF"); p != "" {
-		f, _ := os.Create(p)
-		_ = pprof.WriteHeapProfile(f)
-		f.Close()
+}
+
+// writeHeapProfile writes the heap profile to path, for
+// go tool pprof -sample_index=inuse_space.
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
 	}
-	runtime.KeepAlive(d)
-	b.ReportMetric(float64(after-before)/float64(b.N), "live-B/flow")
-	b.ReportMetric(float64(after-before)/(1<<20), "live-MB")
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // liveHeap is the heap in use after a full collection.

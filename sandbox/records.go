@@ -24,7 +24,7 @@ import (
 // Defaults of Config.FullRecordsKeep and Config.RecordsKeep.
 const (
 	defaultFullRecordsKeep = 1_000
-	defaultRecordsKeep     = 20_000
+	defaultRecordsKeep     = 10_000
 	// minHeldSweep is how many unsettled records wait before held is
 	// first checked again; then each sweep waits for twice as many, so a
 	// sweep costs O(1) per record however many never settle.

@@ -55,7 +55,7 @@ type Config struct {
 	// forgotten (its charge speaks for it). See records.go.
 	FullRecordsKeep int
 	// RecordsKeep is how many settled records are remembered at all, full
-	// and compacted (default 20,000); beyond it the oldest are forgotten,
+	// and compacted (default 10,000); beyond it the oldest are forgotten,
 	// and the status check answers 404 for them as for an id DOKU never
 	// saw. A record still PENDING or in progress is never forgotten.
 	RecordsKeep int
