@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 )
 
 // dashboardRows is how many recent transactions /_sandbox/ lists.
@@ -17,9 +18,11 @@ type statsOut struct {
 // stats is GET /_sandbox/stats, for tests in another process.
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	out := statsOut{ChargesTotal: s.st.chargesTotal, ChargesByInvoice: make(map[string]int, len(s.st.chargesByInvoice))}
-	for k, v := range s.st.chargesByInvoice {
-		out.ChargesByInvoice[k] = v
+	out := statsOut{ChargesTotal: s.st.chargesTotal, ChargesByInvoice: map[string]int{}}
+	for k, ir := range s.st.invoices {
+		if len(ir.txs) > 0 {
+			out.ChargesByInvoice[k] = len(ir.txs)
+		}
 	}
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
@@ -54,9 +57,7 @@ type dashboardRow struct {
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	view := dashboardView{Total: s.st.chargesTotal}
-	txs := s.st.txs
-	for i := len(txs) - 1; i >= 0 && len(view.Rows) < dashboardRows; i-- {
-		tx := txs[i]
+	for _, tx := range s.st.recentTransactions(dashboardRows) {
 		row := dashboardRow{
 			Time:    checkoutDate(tx.created),
 			Invoice: tx.invoice,
@@ -66,7 +67,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			Type:    tx.paymentType,
 			Status:  tx.status,
 		}
-		for _, n := range tx.notifications {
+		var notifications []*notification
+		if tx.more != nil {
+			notifications = tx.more.notifications
+		}
+		for _, n := range notifications {
 			for _, a := range n.attempts {
 				result := fmt.Sprint(a.status)
 				if a.err != "" {
@@ -83,4 +88,23 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.render(w, http.StatusOK, pageDashboard, view)
+}
+
+// recentTransactions is the latest n transactions, newest first, from the
+// newest records (and the few still held there, unsettled) or, when those
+// have fewer, the compacted ones.
+func (st *state) recentTransactions(n int) []*transaction {
+	var out []*transaction
+	j := &st.journal
+	for _, rs := range [][]record{j.full, j.held, j.compacted} {
+		found := 0
+		for i := len(rs) - 1; i >= 0 && found < n; i-- {
+			if tx, ok := rs[i].(*transaction); ok {
+				out = append(out, tx)
+				found++
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *transaction) int { return b.created.Compare(a.created) })
+	return out[:min(n, len(out))]
 }

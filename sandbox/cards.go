@@ -69,18 +69,33 @@ const (
 )
 
 // cardData is a card the sandbox holds in memory. The number never leaves
-// the sandbox: logs, pages and responses only see masked().
+// the sandbox: logs, pages and responses only see masked(). It is held
+// only while the card may still be charged (an authentication in progress,
+// a saved card); after that withoutNumber keeps the masked form instead.
 type cardData struct {
-	number string
+	number string // the PAN, or "" once dropped
+	mask   string // masked(), kept when the number is dropped
 	expiry string // MMYY
 	brand  string
 }
 
 // masked is the first 6 digits, stars, and the last 4.
-func (c cardData) masked() string { return maskPAN(c.number) }
+func (c cardData) masked() string {
+	if c.number == "" {
+		return c.mask
+	}
+	return maskPAN(c.number)
+}
 
+// withoutNumber is the card as responses and the status check show it,
+// without the PAN: what a charged, failed or old record keeps.
+func (c cardData) withoutNumber() cardData {
+	return cardData{mask: c.masked(), expiry: c.expiry, brand: c.brand}
+}
+
+// issuer reads the BIN, which masked() keeps.
 func (c cardData) issuer() string {
-	if strings.HasPrefix(c.number, "557338") {
+	if strings.HasPrefix(c.masked(), "557338") {
 		return issuerMandiri
 	}
 	return issuerSandbox

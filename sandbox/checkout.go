@@ -130,6 +130,9 @@ func (s *Server) createCheckout(req *apiRequest) apiResponse {
 	}
 	st.checkouts[cs.tokenID] = cs
 	st.checkoutByReqID[cs.requestID] = cs
+	ir := st.byInvoice(cs.invoice, true)
+	ir.checkouts = append(ir.checkouts, cs)
+	st.addRecord(cs, s.keep(), now)
 	return jsonResponse(http.StatusOK, checkoutResponse{
 		Message: []string{checkoutMessageOK},
 		Response: checkoutResponseBody{
@@ -303,7 +306,7 @@ func (s *Server) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusUnprocessableEntity, pageCheckout, view)
 		return
 	}
-	st.addAuth(a)
+	st.addAuth(a, s.keep(), s.now())
 	s.mu.Unlock()
 	seeOther(w, challengeRef(a.id))
 }
@@ -337,7 +340,8 @@ func (s *Server) finishCheckout(w http.ResponseWriter, r *http.Request, a *authe
 		s.returnFromCheckout(w, cs, page)
 		return
 	}
-	a.used = true
+	card, token, save := a.card, a.token, a.save
+	a.markUsed()
 	tx := s.execute(st, chargeSpec{
 		requestID:   cs.requestID,
 		invoice:     cs.invoice,
@@ -345,9 +349,9 @@ func (s *Server) finishCheckout(w http.ResponseWriter, r *http.Request, a *authe
 		customerID:  cs.customerID,
 		paymentType: cs.paymentType,
 		authID:      a.id,
-		card:        a.card,
-		token:       a.token,
-		save:        a.save,
+		card:        card,
+		token:       token,
+		save:        save,
 	})
 	cs.tx = tx
 	tx.checkout = cs

@@ -46,7 +46,9 @@ func (s *Server) notify(tx *transaction) {
 		return
 	}
 	n := &notification{requestID: uuid.NewString(), status: tx.status}
-	tx.notifications = append(tx.notifications, n)
+	if tx.more != nil { // a compacted transaction keeps no log
+		tx.more.notifications = append(tx.more.notifications, n)
+	}
 	body, err := json.Marshal(txEnvelope(tx))
 	s.mu.Unlock()
 	if err != nil {

@@ -48,6 +48,17 @@ type Config struct {
 	// own window is not documented (docs/doku-api.md §17); a client resends
 	// within seconds, long before 4096 other requests.
 	IdempotencyKeep int
+	// FullRecordsKeep is how many of the latest records (transactions,
+	// 3-D Secure authentications, Checkout links) are kept whole (default
+	// 1,000). Older settled ones are compacted: no card number, URLs,
+	// line items or notification log, and a used authentication is
+	// forgotten (its charge speaks for it). See records.go.
+	FullRecordsKeep int
+	// RecordsKeep is how many settled records are remembered at all, full
+	// and compacted (default 10,000); beyond it the oldest are forgotten,
+	// and the status check answers 404 for them as for an id DOKU never
+	// saw. A record still PENDING or in progress is never forgotten.
+	RecordsKeep int
 }
 
 // Defaults applied by New.
@@ -174,12 +185,13 @@ func (s *Server) Close() {
 	g.wg.Wait()
 }
 
-// ChargeCount is the number of charges executed for invoice. A replayed
-// Request-Id is not a new execution; a refused charge is not one either.
+// ChargeCount is the number of charges executed for invoice that the
+// sandbox still remembers (see Config.RecordsKeep). A replayed Request-Id
+// is not a new execution; a refused charge is not one either.
 func (s *Server) ChargeCount(invoice string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.st.chargesByInvoice[invoice]
+	return s.st.chargeCount(invoice)
 }
 
 // TotalCharges is the number of charges executed since New or Reset.

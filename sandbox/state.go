@@ -33,6 +33,17 @@ func needsThreeDS(paymentType string) bool {
 	return paymentType == paymentSale || paymentType == paymentAuthorize || paymentType == paymentInstallment
 }
 
+// paymentTypeConst is t as the package's constant, so a record does not
+// keep the request's copy of it.
+func paymentTypeConst(t string) string {
+	for _, c := range []string{paymentSale, paymentMOTO, paymentAuthorize, paymentInstallment, paymentRecurring} {
+		if t == c {
+			return c
+		}
+	}
+	return t
+}
+
 // knownPaymentType reports whether DOKU lists the type.
 func knownPaymentType(t string) bool {
 	return needsThreeDS(t) || t == paymentMOTO || t == paymentRecurring
@@ -40,41 +51,44 @@ func knownPaymentType(t string) bool {
 
 // state is everything Reset forgets. Guarded by Server.mu.
 type state struct {
-	idem             map[string]*idemEntry
-	idemOrder        []string // keys of idem, oldest first
-	auths            map[string]*authentication
-	txs              []*transaction
-	txByRequestID    map[string]*transaction
-	txByAuthorizeID  map[string]*transaction
-	tokens           map[string]*savedCard
-	checkouts        map[string]*checkoutSession
-	checkoutByReqID  map[string]*checkoutSession
-	chargesByInvoice map[string]int
-	chargesTotal     int
+	idem            map[string]*idemEntry
+	idemOrder       []string // keys of idem, oldest first
+	auths           map[string]*authentication
+	txByRequestID   map[string]*transaction
+	txByAuthorizeID map[string]*transaction
+	invoices        map[string]*invoiceRecords
+	tokens          map[string]*savedCard
+	cardsByCustomer map[string][]*savedCard // tokens by owner, oldest first
+	checkouts       map[string]*checkoutSession
+	checkoutByReqID map[string]*checkoutSession
+	journal         journal
+	chargesTotal    int
 }
 
 func newState() *state {
 	return &state{
-		idem:             map[string]*idemEntry{},
-		auths:            map[string]*authentication{},
-		txByRequestID:    map[string]*transaction{},
-		txByAuthorizeID:  map[string]*transaction{},
-		tokens:           map[string]*savedCard{},
-		checkouts:        map[string]*checkoutSession{},
-		checkoutByReqID:  map[string]*checkoutSession{},
-		chargesByInvoice: map[string]int{},
+		idem:            map[string]*idemEntry{},
+		auths:           map[string]*authentication{},
+		txByRequestID:   map[string]*transaction{},
+		txByAuthorizeID: map[string]*transaction{},
+		invoices:        map[string]*invoiceRecords{},
+		tokens:          map[string]*savedCard{},
+		cardsByCustomer: map[string][]*savedCard{},
+		checkouts:       map[string]*checkoutSession{},
+		checkoutByReqID: map[string]*checkoutSession{},
 	}
 }
 
-// transaction is one executed charge.
+// transaction is one executed charge. It never holds the card number:
+// card is the masked card, behavior what the test card makes it do.
 type transaction struct {
 	requestID   string // the charge's Request-Id: original_request_id
 	invoice     string
 	amount      int64
 	customerID  string
 	paymentType string
-	authID      string
 	card        cardData
+	behavior    behavior
 	token       string // saved or used token, if any
 	created     time.Time
 	updated     time.Time
@@ -87,9 +101,16 @@ type transaction struct {
 	captured    int64
 	refunded    int64
 
-	notifications []*notification
 	// checkout is the hosted Checkout this charge was an attempt on, if any.
 	checkout *checkoutSession
+	// more is what only a recent transaction keeps (nil once compacted).
+	more *txMore
+}
+
+// txMore is the part of a transaction compaction drops.
+type txMore struct {
+	authID        string
+	notifications []*notification
 }
 
 // view is the outcome as it stands now.

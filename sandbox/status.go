@@ -208,15 +208,24 @@ func (s *Server) status(req *apiRequest) apiResponse {
 // lookup finds what the status check reports for key: the charge with that
 // Request-Id, the hosted Checkout with that Request-Id, or else the
 // invoice's paid transaction, or the invoice's latest attempt of any kind.
+// It reads only key's own records. A forgotten one (see records.go) is not
+// found, as an id DOKU never saw.
 func (st *state) lookup(key string, now time.Time) (envelope, bool) {
 	if cs := st.checkoutByReqID[key]; cs != nil {
 		return cs.envelope(now), true
 	}
 	if tx := st.txByRequestID[key]; tx != nil {
+		if tx.checkout != nil {
+			return tx.checkout.envelope(now), true
+		}
 		return txEnvelope(tx), true
 	}
+	ir := st.byInvoice(key, false)
+	if ir == nil {
+		return envelope{}, false
+	}
 	var latestTx *transaction
-	for _, tx := range st.txByInvoice(key) {
+	for _, tx := range ir.txs {
 		if tx.paid() {
 			if tx.checkout != nil {
 				return tx.checkout.envelope(now), true
@@ -240,15 +249,12 @@ func (st *state) lookup(key string, now time.Time) (envelope, bool) {
 	if latestTx != nil {
 		consider(txEnvelope(latestTx), latestTx.created)
 	}
-	for _, a := range st.auths {
-		if a.invoice == key && !a.used && a.checkout == nil {
+	for _, a := range ir.auths {
+		if !a.used {
 			consider(authEnvelope(a), a.created)
 		}
 	}
-	for _, cs := range st.checkouts {
-		if cs.invoice != key {
-			continue
-		}
+	for _, cs := range ir.checkouts {
 		t := cs.created
 		if cs.tx != nil {
 			t = cs.tx.created

@@ -106,7 +106,7 @@ func (s *Server) checkThreeDS(req *apiRequest) apiResponse {
 	if a.invoice != "" && st.invoicePaid(a.invoice) {
 		return errorResponse(http.StatusBadRequest, codeDuplicateInvoice, msgInvoicePaid)
 	}
-	st.addAuth(a)
+	st.addAuth(a, s.keep(), s.now())
 	s.log.Info("3ds check", "authentication_id", a.id, "card", a.card.masked(), "amount", a.amount)
 	return jsonResponse(http.StatusOK, checkThreeDSResponse{
 		Order: orderOut{InvoiceNumber: a.invoice, Amount: a.amount},
@@ -128,8 +128,22 @@ func challengeRef(id string) string {
 	return challengePath + "?" + url.Values{"authenticationId": {id}}.Encode()
 }
 
-func (st *state) addAuth(a *authentication) {
+// addAuth remembers a, under its invoice too when the card API's status
+// check may report it.
+func (st *state) addAuth(a *authentication, k keep, now time.Time) {
 	st.auths[a.id] = a
+	if a.checkout == nil && a.invoice != "" {
+		ir := st.byInvoice(a.invoice, true)
+		ir.auths = append(ir.auths, a)
+	}
+	st.addRecord(a, k, now)
+}
+
+// markUsed records that a charge took the card: the number is not needed
+// any more (a reuse is refused for being used).
+func (a *authentication) markUsed() {
+	a.used = true
+	a.card = a.card.withoutNumber()
 }
 
 // cardInput checks card.number/expiry/cvv or card.token. When needCard is
@@ -247,7 +261,9 @@ func (s *Server) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		if otp == passingOTP && a.card.behavior() != behaviorFail3DS {
 			a.state = authAuthenticated
 		} else {
+			// Never charged now: the status check shows the masked card.
 			a.state = authFailed
+			a.card = a.card.withoutNumber()
 		}
 		s.log.Info("3ds challenge", "authentication_id", a.id, "card", a.card.masked(), "passed", a.state == authAuthenticated)
 	}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 )
@@ -36,25 +37,22 @@ func (st *state) resolveToken(token, customerID string, strict bool) (*savedCard
 // saveCard tokenizes c for customerID, reusing the token the customer
 // already has for the same card.
 func (st *state) saveCard(customerID string, c cardData, now time.Time) *savedCard {
-	for _, sc := range st.tokens {
-		if sc.customerID == customerID && sc.card.number == c.number {
+	for _, sc := range st.cardsByCustomer[customerID] {
+		if sc.card.number == c.number {
 			sc.card.expiry = c.expiry
 			return sc
 		}
 	}
 	sc := &savedCard{token: randomHex(16), customerID: customerID, card: c, created: now}
 	st.tokens[sc.token] = sc
+	st.cardsByCustomer[customerID] = append(st.cardsByCustomer[customerID], sc)
 	return sc
 }
 
-// customerCards lists a customer's saved cards, oldest first.
+// customerCards lists a customer's saved cards, oldest first (by when
+// they were saved, then token). It reads the customer's own cards only.
 func (st *state) customerCards(customerID string) []*savedCard {
-	var out []*savedCard
-	for _, sc := range st.tokens {
-		if sc.customerID == customerID {
-			out = append(out, sc)
-		}
-	}
+	out := slices.Clone(st.cardsByCustomer[customerID])
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].created.Equal(out[j].created) {
 			return out[i].token < out[j].token
@@ -62,6 +60,17 @@ func (st *state) customerCards(customerID string) []*savedCard {
 		return out[i].created.Before(out[j].created)
 	})
 	return out
+}
+
+// deleteCard unbinds a saved card.
+func (st *state) deleteCard(sc *savedCard) {
+	delete(st.tokens, sc.token)
+	cards := remove(st.cardsByCustomer[sc.customerID], sc)
+	if cards == nil {
+		delete(st.cardsByCustomer, sc.customerID)
+	} else {
+		st.cardsByCustomer[sc.customerID] = cards
+	}
 }
 
 // Token list and delete, v2 (TOKEN2; DOKU's samples
@@ -155,9 +164,10 @@ func (s *Server) deleteToken(req *apiRequest) apiResponse {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.st.tokens[in.Token.ID] == nil {
+	sc := s.st.tokens[in.Token.ID]
+	if sc == nil {
 		return errorResponse(http.StatusNotFound, codeTokenNotFound, msgTokenNotFound)
 	}
-	delete(s.st.tokens, in.Token.ID)
+	s.st.deleteCard(sc)
 	return apiResponse{status: http.StatusOK}
 }
