@@ -25,6 +25,7 @@ import (
 const (
 	defaultFullRecordsKeep = 1_000
 	defaultRecordsKeep     = 10_000
+	defaultRecordsMinAge   = 2 * time.Minute
 	// minHeldSweep is how many unsettled records wait before held is
 	// first checked again; then each sweep waits for twice as many, so a
 	// sweep costs O(1) per record however many never settle.
@@ -40,6 +41,8 @@ type record interface {
 	compact(st *state) bool
 	// forget removes it from every index.
 	forget(st *state)
+	// made is when the record was made.
+	made() time.Time
 }
 
 // journal holds the records in the order they were made.
@@ -51,7 +54,10 @@ type journal struct {
 }
 
 // keep bounds what st remembers: callers hold s.mu.
-type keep struct{ full, all int }
+type keep struct {
+	full, all int
+	minAge    time.Duration // nothing younger is forgotten
+}
 
 // addRecord journals r, then compacts and forgets the oldest beyond k.
 func (st *state) addRecord(r record, k keep, now time.Time) {
@@ -71,7 +77,7 @@ func (st *state) addRecord(r record, k keep, now time.Time) {
 		st.sweepHeld(now)
 	}
 	n = 0
-	for ; len(j.compacted)-n > max(k.all-k.full, 0); n++ {
+	for ; len(j.compacted)-n > max(k.all-k.full, 0) && now.Sub(j.compacted[n].made()) >= k.minAge; n++ {
 		j.compacted[n].forget(st)
 	}
 	j.compacted = trimFront(j.compacted, n)
@@ -158,6 +164,10 @@ func remove[T comparable](s []T, v T) []T {
 	return s
 }
 
+func (tx *transaction) made() time.Time     { return tx.created }
+func (a *authentication) made() time.Time   { return a.created }
+func (cs *checkoutSession) made() time.Time { return cs.created }
+
 // A transaction is settled once it is no longer PENDING.
 func (tx *transaction) settled(time.Time) bool { return tx.status != statusPending }
 
@@ -237,7 +247,10 @@ func (cs *checkoutSession) forget(st *state) {
 
 // keep is the bound of cfg, defaults filled in.
 func (s *Server) keep() keep {
-	k := keep{full: defaultFullRecordsKeep, all: defaultRecordsKeep}
+	k := keep{full: defaultFullRecordsKeep, all: defaultRecordsKeep, minAge: defaultRecordsMinAge}
+	if s.cfg.RecordsMinAge != 0 {
+		k.minAge = max(s.cfg.RecordsMinAge, 0)
+	}
 	if s.cfg.FullRecordsKeep > 0 {
 		k.full = s.cfg.FullRecordsKeep
 	}

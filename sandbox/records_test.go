@@ -27,7 +27,7 @@ func (h *harness) saleFlow(invoice, card string) (string, string) {
 // remembers answers as before, a forgotten one as an id never seen.
 func TestRecordsStayBoundedAndCompacted(t *testing.T) {
 	const full, all, flows = 4, 12, 40
-	h := newHarness(t, func(c *Config) { c.FullRecordsKeep, c.RecordsKeep = full, all })
+	h := newHarness(t, func(c *Config) { c.FullRecordsKeep, c.RecordsKeep, c.RecordsMinAge = full, all, -1 })
 	var ids, auths []string
 	for i := range flows {
 		id, authID := h.saleFlow(fmt.Sprintf("INV-B-%02d", i), "4111111111111111")
@@ -108,7 +108,7 @@ func TestRecordsStayBoundedAndCompacted(t *testing.T) {
 // compacted nor forgotten, however many records come after them.
 func TestUnsettledRecordsAreNeverForgotten(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
-		c.FullRecordsKeep, c.RecordsKeep = 2, 5
+		c.FullRecordsKeep, c.RecordsKeep, c.RecordsMinAge = 2, 5, -1
 		c.PendingDelay = time.Hour
 	})
 	pendingID, _ := h.saleFlow("INV-U-PENDING", "4000000000000259")
@@ -240,5 +240,32 @@ func walkStrings(v reflect.Value, seen map[uintptr]bool, fn func(string)) {
 			walkStrings(it.Key(), seen, fn)
 			walkStrings(it.Value(), seen, fn)
 		}
+	}
+}
+
+// However many records come after it, none is forgotten before
+// RecordsMinAge: the app may still ask about a charge whose answer it lost
+// (its reconciler's first check is a minute after).
+func TestRecordsAreKeptForTheirMinimumAge(t *testing.T) {
+	st := newState()
+	k := keep{full: 2, all: 4, minAge: time.Hour}
+	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	add := func(i int, now time.Time) {
+		tx := &transaction{requestID: fmt.Sprintf("req-%d", i), invoice: fmt.Sprintf("INV-%d", i), status: statusSuccess, created: now}
+		st.txByRequestID[tx.requestID] = tx
+		st.addRecord(tx, k, now)
+	}
+	for i := range 10 {
+		add(i, t0.Add(time.Duration(i)*time.Minute))
+	}
+	if n := len(st.txByRequestID); n != 10 {
+		t.Fatalf("%d of 10 records younger than an hour remembered, want all", n)
+	}
+	add(10, t0.Add(2*time.Hour))
+	if n := len(st.txByRequestID); n != k.all {
+		t.Fatalf("an hour on: %d remembered, want the bound %d", n, k.all)
+	}
+	if _, ok := st.txByRequestID["req-10"]; !ok {
+		t.Fatal("the newest record was forgotten")
 	}
 }

@@ -59,6 +59,12 @@ type Config struct {
 	// and the status check answers 404 for them as for an id DOKU never
 	// saw. A record still PENDING or in progress is never forgotten.
 	RecordsKeep int
+	// RecordsMinAge is how long a record is remembered at least, whatever
+	// RecordsKeep says (default 2 minutes): longer than the app takes to
+	// ask about a payment whose answer it lost (RECONCILE_AFTER, 60 s by
+	// default), so the sandbox never answers "unknown" for a charge the
+	// app may still be asking about. Negative: no minimum (tests).
+	RecordsMinAge time.Duration
 }
 
 // Defaults applied by New.

@@ -21,6 +21,10 @@ import (
 type db struct {
 	*sql.DB
 	pg bool
+	// wrote, when set, is called after every statement run on this pool
+	// outside a transaction and after every transaction's end: the writer's
+	// caches of what it wrote (Store.orderCache) forget then.
+	wrote func()
 }
 
 func (d *db) bind(q string) string {
@@ -31,15 +35,24 @@ func (d *db) bind(q string) string {
 }
 
 func (d *db) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	defer d.written()
 	return d.DB.ExecContext(ctx, d.bind(q), args...)
 }
 
 func (d *db) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	defer d.written()
 	return d.DB.QueryContext(ctx, d.bind(q), args...)
 }
 
 func (d *db) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	defer d.written()
 	return d.DB.QueryRowContext(ctx, d.bind(q), args...)
+}
+
+func (d *db) written() {
+	if d.wrote != nil {
+		d.wrote()
+	}
 }
 
 func (d *db) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
@@ -54,13 +67,23 @@ func (d *db) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, pg: d.pg}, nil
+	return &Tx{Tx: tx, pg: d.pg, wrote: d.wrote}, nil
 }
 
 // Tx is a transaction that rebinds placeholders for its dialect.
 type Tx struct {
 	*sql.Tx
-	pg bool
+	pg    bool
+	wrote func()
+}
+
+// Commit commits, then tells the pool's caches (db.wrote).
+func (t *Tx) Commit() error {
+	err := t.Tx.Commit()
+	if t.wrote != nil {
+		t.wrote()
+	}
+	return err
 }
 
 func (t *Tx) bind(q string) string {

@@ -319,7 +319,7 @@ func (s *Store) OrderByRef(ctx context.Context, ref string) (Order, error) {
 
 // OrderByInvoice finds an order by invoice number.
 func (s *Store) OrderByInvoice(ctx context.Context, invoice string) (Order, error) {
-	return s.order(ctx, `WHERE invoice = ?`, invoice)
+	return s.orderCache.get(invoice, func() (Order, error) { return s.order(ctx, `WHERE invoice = ?`, invoice) })
 }
 
 // OrderByCheckoutKey finds the order a checkout form created.

@@ -78,6 +78,7 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 	if err != nil {
 		return nil, err
 	}
+	defer s.w.written()
 	return st.ExecContext(ctx, args...)
 }
 

@@ -40,6 +40,8 @@ type Store struct {
 	stmts stmtCache
 	// catalog spares every page a products query (catalog_cache.go).
 	catalog catalogCache
+	// orderCache spares a receipt's two queries between writes (order_cache.go).
+	orderCache orderCache
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database
@@ -66,6 +68,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		if txlock != "" {
 			q.Set("_txlock", txlock)
+		} else {
+			// Readers never write: the writer's hook (db.wrote) sees every write.
+			q.Add("_pragma", "query_only(1)")
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
@@ -84,6 +89,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	s := &Store{w: &db{DB: w}, r: &db{DB: r}, now: time.Now}
+	// This process is the file's one writer (several instances share a
+	// PostgreSQL database instead), so its own writes are all the writes.
+	s.w.wrote, s.orderCache.on = s.orderCache.forget, true
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
