@@ -122,6 +122,7 @@ type results struct {
 	} `json:"charges"`
 	AppLogLines int      `json:"app_log_lines_warn_or_worse"`
 	AppLogFirst string   `json:"app_log_first_line,omitempty"`
+	AppLogMost  string   `json:"app_log_most_frequent,omitempty"`
 	Targets     []target `json:"targets"`
 	// MaxOthersCPU is the most CPU other processes took during a
 	// measurement; above noisyCores the run is flagged as not representative.
@@ -334,7 +335,7 @@ func run(ctx context.Context, o options) error {
 	if err := ap.shutdown(); err != nil {
 		return fmt.Errorf("app: %w (log: %s)", err, appLog)
 	}
-	res.AppLogLines, res.AppLogFirst = logLines(appLog)
+	res.AppLogLines, res.AppLogFirst, res.AppLogMost = logLines(appLog)
 
 	res.MaxOthersCPU = res.Baseline.OtherCPU
 	for _, p := range res.Pages {
@@ -407,17 +408,46 @@ func sandboxCharges(ctx context.Context, sandboxURL string) (int, error) {
 }
 
 // logLines counts the app's log lines (at LOG_LEVEL=warn: warnings and
-// errors) and returns the first.
-func logLines(path string) (int, string) {
+// errors) and returns the first and the most frequent message, counted.
+func logLines(path string) (int, string, string) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, ""
+		return 0, "", ""
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	if len(lines) == 1 && lines[0] == "" {
-		return 0, ""
+		return 0, "", ""
 	}
-	return len(lines), lines[0]
+	counts, example := map[string]int{}, map[string]string{}
+	most := ""
+	for _, l := range lines {
+		m := logMessage(l)
+		counts[m]++
+		if example[m] == "" {
+			example[m] = l
+		}
+		if counts[m] > counts[most] {
+			most = m
+		}
+	}
+	return len(lines), lines[0], fmt.Sprintf("%d× %s", counts[most], example[most])
+}
+
+// logMessage is the msg of a slog text line (the whole line when it has none).
+func logMessage(line string) string {
+	_, rest, ok := strings.Cut(line, " msg=")
+	if !ok {
+		return line
+	}
+	if strings.HasPrefix(rest, `"`) {
+		if m, err := strconv.QuotedPrefix(rest); err == nil {
+			if u, err := strconv.Unquote(m); err == nil {
+				return u
+			}
+		}
+	}
+	m, _, _ := strings.Cut(rest, " ")
+	return m
 }
 
 func profileName(page string) string {
@@ -519,6 +549,9 @@ func printTable(w io.Writer, r results) {
 	fmt.Fprintf(w, "%-34s %12d", "app log lines (warn or worse)", r.AppLogLines)
 	if r.AppLogFirst != "" {
 		fmt.Fprintf(w, "   first: %.120s", r.AppLogFirst)
+	}
+	if r.AppLogMost != "" && r.AppLogLines > 1 {
+		fmt.Fprintf(w, "\n%-34s %12s   %.300s", "", "most frequent:", r.AppLogMost)
 	}
 	fmt.Fprintln(w)
 	for _, f := range r.Flows {

@@ -125,6 +125,9 @@ func (b *Outbox) enqueueReceipts(ctx context.Context, ids []int64) error {
 	ms := make([]*store.OutboxMail, 0, len(ids))
 	invoices := make([]string, 0, len(ids))
 	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err // shutting down: the catch-up of the next start queues them
+		}
 		o, err := b.store.OrderByID(ctx, id)
 		if err != nil {
 			b.log.Warn("mail: receipt not queued yet; the catch-up will", "order", id, "err", err)
@@ -236,7 +239,7 @@ func (b *Outbox) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ids, last, err := b.store.OrdersMovedTo(ctx, payment.StatusSuccess, cursor, catchUpBatch)
+		ids, last, err := b.store.OrdersMovedTo(ctx, payment.StatusSuccess, KindReceipt+":", cursor, catchUpBatch)
 		if err != nil {
 			return err
 		}

@@ -200,10 +200,11 @@ func (s *Store) SetMailCursor(ctx context.Context, id int64) error {
 }
 
 // OrdersMovedTo returns the orders that moved to status in the order
-// events after afterID (at most limit events are read), and the id of the
-// last event read (afterID when there were none). Events are written by one
-// writer at a time, so ids are committed in order and a cursor misses none.
-func (s *Store) OrdersMovedTo(ctx context.Context, status Status, afterID int64, limit int) ([]int64, int64, error) {
+// events after afterID (at most limit events are read) and have no mail
+// keyed mailKey + their id in the outbox, and the id of the last event read
+// (afterID when there were none). Events are written by one writer at a
+// time, so ids are committed in order and a cursor misses none.
+func (s *Store) OrdersMovedTo(ctx context.Context, status Status, mailKey string, afterID int64, limit int) ([]int64, int64, error) {
 	var last sql.NullInt64
 	if err := s.queryRow(ctx, `SELECT MAX(id) FROM (SELECT id FROM order_events WHERE id > ? ORDER BY id LIMIT ?) AS e`, afterID, limit).Scan(&last); err != nil {
 		return nil, afterID, fmt.Errorf("store: events after %d: %w", afterID, err)
@@ -211,7 +212,8 @@ func (s *Store) OrdersMovedTo(ctx context.Context, status Status, afterID int64,
 	if !last.Valid {
 		return nil, afterID, nil
 	}
-	rows, err := s.query(ctx, `SELECT order_id FROM order_events WHERE id > ? AND id <= ? AND to_status = ? ORDER BY id`, afterID, last.Int64, status)
+	rows, err := s.query(ctx, `SELECT order_id FROM order_events e WHERE id > ? AND id <= ? AND to_status = ?
+		AND NOT EXISTS (SELECT 1 FROM outbox WHERE key = ? || CAST(e.order_id AS TEXT)) ORDER BY id`, afterID, last.Int64, status, mailKey)
 	if err != nil {
 		return nil, afterID, fmt.Errorf("store: events to %s: %w", status, err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"testing"
 )
 
@@ -37,5 +38,32 @@ func TestEnqueueMailsWritesNewKeysOnce(t *testing.T) {
 	}
 	if n, err := st.EnqueueMails(ctx, nil); n != 0 || err != nil {
 		t.Errorf("empty batch: %d, %v", n, err)
+	}
+}
+
+// The catch-up reads only the paid orders whose receipt is not queued yet:
+// under load, re-composing every receipt the hand-over already wrote was
+// most of the sender's work.
+func TestOrdersMovedToSkipsThoseWithTheirMail(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	var paid []int64
+	for _, k := range []string{"m1", "m2", "m3"} {
+		o := newOrder(t, st, k)
+		if ok, err := st.Transition(ctx, o.ID, Step{From: []Status{StatusCreated}, To: StatusSuccess, Move: "paid", Reason: "test", EndChecks: true}); !ok || err != nil {
+			t.Fatalf("pay %s: %v %v", k, ok, err)
+		}
+		paid = append(paid, o.ID)
+	}
+	if _, err := st.EnqueueMail(ctx, &OutboxMail{Key: "receipt:" + strconv.FormatInt(paid[1], 10), OrderID: paid[1], Kind: "receipt",
+		Recipient: "ani@example.com", Subject: "s", Message: []byte("m")}); err != nil {
+		t.Fatal(err)
+	}
+	ids, last, err := st.OrdersMovedTo(ctx, StatusSuccess, "receipt:", 0, 100)
+	if err != nil || last == 0 {
+		t.Fatalf("OrdersMovedTo: %v, last %d", err, last)
+	}
+	if len(ids) != 2 || ids[0] != paid[0] || ids[1] != paid[2] {
+		t.Fatalf("orders without their receipt = %v, want %v and %v", ids, paid[0], paid[2])
 	}
 }
