@@ -24,8 +24,15 @@ func (s *Store) CreateCart(ctx context.Context, id string) error {
 	return nil
 }
 
-// CartLines returns the lines of a cart with current catalog prices.
+// CartLines returns the lines of a cart with current catalog prices, for
+// showing: kept between writes (keptReads).
 func (s *Store) CartLines(ctx context.Context, cartID string) ([]CartLine, error) {
+	return s.cartCache.get(cartID, func() ([]CartLine, error) { return s.CartLinesToOrder(ctx, cartID) })
+}
+
+// CartLinesToOrder is CartLines read from the database: what an order is
+// priced from never comes from a cache.
+func (s *Store) CartLinesToOrder(ctx context.Context, cartID string) ([]CartLine, error) {
 	rows, err := s.query(ctx, `
 		SELECT p.id, p.name, p.price_idr, ci.quantity
 		FROM cart_items ci JOIN products p ON p.id = ci.product_id

@@ -105,3 +105,56 @@ func TestSQLiteReadersCannotWrite(t *testing.T) {
 		t.Fatal("a reader connection wrote")
 	}
 }
+
+// A cart's lines shown on every page are kept until the next write; any
+// write (to the cart, or a product's price) shows on the next read, and
+// what an order is priced from is always read from the database.
+func TestCartLinesFollowEveryWrite(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if err := s.SeedProducts(ctx, []Product{{Name: "Kopi", Description: "beans", PriceIDR: 85000, Image: "kopi.svg"}}); err != nil {
+		t.Fatal(err)
+	}
+	lines := func() []CartLine {
+		t.Helper()
+		got, err := s.CartLines(ctx, "cart-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := lines(); len(got) != 0 {
+		t.Fatalf("a new cart has %d lines", len(got))
+	}
+	if err := s.AddToCart(ctx, "cart-1", 1, 2); err != nil {
+		t.Fatal(err)
+	}
+	first := lines()
+	if len(first) != 1 || first[0].Quantity != 2 {
+		t.Fatalf("after adding 2: %+v", first)
+	}
+	first[0].PriceIDR = 1 // a caller's change stays its own
+	if got := lines(); got[0].PriceIDR != 85000 {
+		t.Fatalf("kept lines changed by a caller: %+v", got)
+	}
+	p, err := s.AdminProduct(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.PriceIDR = 90000
+	if err := s.UpdateProduct(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := lines(); got[0].PriceIDR != 90000 {
+		t.Fatalf("after a price change: %+v", got)
+	}
+	if err := s.SetCartQuantity(ctx, "cart-1", 1, 5); err != nil {
+		t.Fatal(err)
+	}
+	if got := lines(); got[0].Quantity != 5 {
+		t.Fatalf("after setting 5: %+v", got)
+	}
+	if got, err := s.CartLinesToOrder(ctx, "cart-1"); err != nil || len(got) != 1 || got[0].Quantity != 5 || got[0].PriceIDR != 90000 {
+		t.Fatalf("CartLinesToOrder = %+v, %v", got, err)
+	}
+}

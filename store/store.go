@@ -40,8 +40,10 @@ type Store struct {
 	stmts stmtCache
 	// catalog spares every page a products query (catalog_cache.go).
 	catalog catalogCache
-	// orderCache spares a receipt's two queries between writes (order_cache.go).
-	orderCache orderCache
+	// orderCache and cartCache spare pages their queries between writes
+	// (order_cache.go). Off on PostgreSQL.
+	orderCache keptReads[Order]
+	cartCache  keptReads[[]CartLine]
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database
@@ -91,7 +93,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{w: &db{DB: w}, r: &db{DB: r}, now: time.Now}
 	// This process is the file's one writer (several instances share a
 	// PostgreSQL database instead), so its own writes are all the writes.
-	s.w.wrote, s.orderCache.on = s.orderCache.forget, true
+	s.keep()
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
