@@ -213,6 +213,8 @@ type flowResult struct {
 	CPUPerFlowM float64        `json:"server_cpu_ms_per_flow"`
 	LoadCPU     float64        `json:"loadgen_cpu_cores"`
 	OtherCPU    float64        `json:"others_cpu_cores"`
+	DokuCPU     float64        `json:"doku_cpu_cores,omitempty"`       // the external DOKU sandbox (-doku external)
+	DokuPerFlow float64        `json:"doku_cpu_ms_per_flow,omitempty"` // its CPU per flow
 }
 
 // flows runs n shoppers, each starting a new guest's purchase as soon as its
@@ -265,13 +267,17 @@ func flows(ctx context.Context, base string, n int, warmup, dur time.Duration, c
 		}()
 	}
 	wg.Wait()
-	cpuUsed, selfUsed, othersUsed := cpuFrom.used(cpu)
+	cpuUsed, selfUsed, othersUsed, dokuUsed := cpuFrom.used(cpu)
 	slices.Sort(lat.all)
 	secs := dur.Seconds()
 	r := flowResult{Name: fmt.Sprintf("checkout flows, %d shoppers", n), Shoppers: n, Seconds: secs,
 		Flows: len(lat.all), FlowsPerS: float64(len(lat.all)) / secs,
 		P50ms: percentile(lat.all, 50), P99ms: percentile(lat.all, 99), Paid: int(paid.Load()),
-		AppCPU: cpuUsed.Seconds() / secs, LoadCPU: selfUsed.Seconds() / secs, OtherCPU: othersUsed.Seconds() / secs}
+		AppCPU: cpuUsed.Seconds() / secs, LoadCPU: selfUsed.Seconds() / secs, OtherCPU: othersUsed.Seconds() / secs,
+		DokuCPU: dokuUsed.Seconds() / secs}
+	if len(lat.all) > 0 {
+		r.DokuPerFlow = float64(dokuUsed.Microseconds()) / 1000 / float64(len(lat.all))
+	}
 	for k, v := range kinds {
 		r.Errors += v
 		if r.ErrorKinds == nil {

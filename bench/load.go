@@ -56,10 +56,11 @@ type loadResult struct {
 	MaxMs       float64 `json:"max_ms"`
 	VsBaseline  float64 `json:"vs_baseline,omitempty"`
 	BytesPerReq int64   `json:"bytes_per_req"`
-	AppCPU      float64 `json:"server_cpu_cores"`      // server CPU seconds per wall second (of 2 cores)
-	CPUPerReqUs float64 `json:"server_cpu_us_per_req"` // server CPU time per request
-	LoadCPU     float64 `json:"loadgen_cpu_cores"`     // the load generator's CPU seconds per wall second
-	OtherCPU    float64 `json:"others_cpu_cores"`      // every other process's (noise: nothing else should run)
+	AppCPU      float64 `json:"server_cpu_cores"`         // server CPU seconds per wall second (of 2 cores)
+	CPUPerReqUs float64 `json:"server_cpu_us_per_req"`    // server CPU time per request
+	LoadCPU     float64 `json:"loadgen_cpu_cores"`        // the load generator's CPU seconds per wall second
+	OtherCPU    float64 `json:"others_cpu_cores"`         // every other process's (noise: nothing else should run)
+	DokuCPU     float64 `json:"doku_cpu_cores,omitempty"` // the external DOKU sandbox's (-doku external)
 }
 
 // loadClient is a keep-alive client with exactly conns connections to one
@@ -128,12 +129,13 @@ func load(ctx context.Context, name, url string, header http.Header, conns int, 
 		}()
 	}
 	wg.Wait()
-	cpuUsed, selfUsed, othersUsed := cpuFrom.used(cpu)
+	cpuUsed, selfUsed, othersUsed, dokuUsed := cpuFrom.used(cpu)
 	slices.Sort(lat.all)
 	secs := dur.Seconds()
 	r := loadResult{Name: name, URL: url, Conns: conns, Seconds: secs, Requests: len(lat.all), Errors: int(errs.Load()),
 		RPS: float64(len(lat.all)) / secs, P50ms: percentile(lat.all, 50), P99ms: percentile(lat.all, 99),
-		AppCPU: cpuUsed.Seconds() / secs, LoadCPU: selfUsed.Seconds() / secs, OtherCPU: othersUsed.Seconds() / secs}
+		AppCPU: cpuUsed.Seconds() / secs, LoadCPU: selfUsed.Seconds() / secs, OtherCPU: othersUsed.Seconds() / secs,
+		DokuCPU: dokuUsed.Seconds() / secs}
 	if len(lat.all) > 0 {
 		r.MaxMs = ms(lat.all[len(lat.all)-1])
 		r.BytesPerReq = bytes.Load() / int64(len(lat.all))
@@ -145,25 +147,37 @@ func load(ctx context.Context, name, url string, header http.Header, conns int, 
 	return r
 }
 
-// cpuMark is the server's, this program's and the machine's CPU time at
-// the start of a window.
-type cpuMark chan [3]time.Duration
+// cpuMark is the server's, this program's, the machine's and the external
+// DOKU sandbox's CPU time at the start of a window.
+type cpuMark chan [4]time.Duration
+
+// dokuCPU is the CPU time of the DOKU sandbox process with -doku external
+// (it is kept out of "others"); nil with the embedded sandbox.
+var dokuCPU func() time.Duration
+
+func cpuTimes(cpu func() time.Duration) [4]time.Duration {
+	t := [4]time.Duration{cpu(), selfCPU(), machineBusy()}
+	if dokuCPU != nil {
+		t[3] = dokuCPU()
+	}
+	return t
+}
 
 // startCPU reads the CPU times when the window opens at from.
 func startCPU(from time.Time, cpu func() time.Duration) cpuMark {
 	m := make(cpuMark, 1)
 	go func() {
 		time.Sleep(time.Until(from))
-		m <- [3]time.Duration{cpu(), selfCPU(), machineBusy()}
+		m <- cpuTimes(cpu)
 	}()
 	return m
 }
 
-// used returns the CPU time the server, this program and every other
-// process took since the mark.
-func (m cpuMark) used(cpu func() time.Duration) (server, self, others time.Duration) {
-	now := [3]time.Duration{cpu(), selfCPU(), machineBusy()}
+// used returns the CPU time the server, this program, every other process
+// and the external DOKU sandbox (none when embedded) took since the mark.
+func (m cpuMark) used(cpu func() time.Duration) (server, self, others, doku time.Duration) {
+	now := cpuTimes(cpu)
 	from := <-m
-	server, self = now[0]-from[0], now[1]-from[1]
-	return server, self, max(0, now[2]-from[2]-server-self)
+	server, self, doku = now[0]-from[0], now[1]-from[1], now[3]-from[3]
+	return server, self, max(0, now[2]-from[2]-server-self-doku), doku
 }

@@ -28,6 +28,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"doku-checkout/app"
+	"doku-checkout/route"
 )
 
 // options are the command line.
@@ -38,6 +41,7 @@ type options struct {
 	shoppers        []int
 	out, profileDir string
 	dbDir           string
+	doku            string // "embedded" or "external"
 	startupLimit    time.Duration
 }
 
@@ -65,7 +69,12 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "results file (default bench/results.json in the repo; DIR/results.json with -profile)")
 	flag.StringVar(&o.profileDir, "profile", "", "run the app in-process with pprof and write CPU profiles (and their -top) to this directory")
 	flag.StringVar(&o.dbDir, "dbdir", "", "directory for the app's fresh database (default: a temp dir on disk; a tmpfs such as /dev/shm shows what fsync costs)")
+	flag.StringVar(&o.doku, "doku", "embedded", "where DOKU runs: embedded (the app's own sandbox, the default), or external (the sandbox as its own process, as real DOKU is: the app's CPU and memory without DOKU's)")
 	flag.Parse()
+	if o.doku != "embedded" && o.doku != "external" {
+		fmt.Fprintln(os.Stderr, "bench: -doku: embedded or external")
+		os.Exit(2)
+	}
 	for _, f := range strings.Split(shoppers, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 || n > 512 {
@@ -105,6 +114,7 @@ type results struct {
 		PaymentMode  string  `json:"payment_mode"`
 		DBDir        string  `json:"db_dir"`
 		RateLimitsOn bool    `json:"rate_limits_on"`
+		Doku         string  `json:"doku"`
 	} `json:"settings"`
 	Baseline    loadResult   `json:"baseline"`
 	Pages       []loadResult `json:"pages"`
@@ -161,7 +171,7 @@ func run(ctx context.Context, o options) error {
 	res.Machine = describeMachine()
 	res.Settings.Conns, res.Settings.WarmupS = o.conns, o.warmup.Seconds()
 	res.Settings.PageS, res.Settings.FlowS = o.pageDur.Seconds(), o.flowDur.Seconds()
-	res.Settings.ProfiledApp, res.Settings.PaymentMode = o.profileDir != "", "direct"
+	res.Settings.ProfiledApp, res.Settings.PaymentMode, res.Settings.Doku = o.profileDir != "", "direct", o.doku
 	res.Notes = []string{
 		fmt.Sprintf("the load generator (this program) runs on the same %d cores as the server: figures are lower bounds for the server alone", res.Machine.Cores),
 		"rate limits are off for the load test (LOGIN_RATE=0 CHECKOUT_RATE=0)",
@@ -225,6 +235,25 @@ func run(ctx context.Context, o options) error {
 		"ADDR": addr, "PUBLIC_URL": appURL, "DB_PATH": filepath.Join(dbDir, "shop.db"), "SANDBOX_ADDR": sandboxAddr,
 		"PAYMENT_MODE": "direct", "LOGIN_RATE": "0", "CHECKOUT_RATE": "0", "LOG_LEVEL": "warn",
 	}
+	if o.doku == "external" {
+		// DOKU in a process of its own, as in production: the app's figures
+		// are then the app's alone, and DOKU's CPU is a column of its own.
+		sb, err := start(bin, []string{"sandbox"}, map[string]string{
+			"SANDBOX_ADDR": sandboxAddr, "SANDBOX_NOTIFICATION_URL": appURL + route.Notification, "LOG_LEVEL": "warn",
+		}, filepath.Join(tmp, "sandbox.log"))
+		if err != nil {
+			return err
+		}
+		defer sb.shutdown()
+		if _, err := sb.waitReady(ctx, sandboxURL+"/_sandbox/stats", o.startupLimit); err != nil {
+			return fmt.Errorf("external sandbox: %w", err)
+		}
+		dokuCPU = sb.cpu
+		delete(env, "SANDBOX_ADDR")
+		env["DOKU_BASE_URL"], env["DOKU_CLIENT_ID"], env["DOKU_SECRET_KEY"] = sandboxURL, app.SandboxClientID, app.SandboxSecretKey
+		env["DEMO_CATALOG"] = "yes" // the same six products as with the embedded sandbox
+		res.Notes = append(res.Notes, "DOKU: the sandbox runs as its own process (-doku external); its CPU is the doku column, not the server's nor others'")
+	}
 	appBin, appArgs := bin, []string(nil)
 	var prof *profiler
 	if o.profileDir != "" {
@@ -239,7 +268,7 @@ func run(ctx context.Context, o options) error {
 		appBin, appArgs = self, []string{"serve-pprof"}
 		prof = &profiler{dir: o.profileDir, pprofURL: "http://" + pprofAddr, errs: make(chan error, 16)}
 	}
-	step("starting the app (fresh database, embedded sandbox, PAYMENT_MODE=direct, rate limits off)")
+	step("starting the app (fresh database, %s sandbox, PAYMENT_MODE=direct, rate limits off)", o.doku)
 	appLog := filepath.Join(tmp, "app.log")
 	ap, err := start(appBin, appArgs, env, appLog)
 	if err != nil {
@@ -538,6 +567,11 @@ func printTable(w io.Writer, r results) {
 			"", fmt.Sprintf("%.2f %4.1fms/f", f.AppCPU, f.CPUPerFlowM), fmt.Sprintf("%.2f", f.LoadCPU), fmt.Sprintf("%.2f", f.OtherCPU))
 	}
 	fmt.Fprintln(w, strings.Repeat("-", 115))
+	if r.Settings.Doku == "external" {
+		for _, f := range r.Flows {
+			fmt.Fprintf(w, "%-34s %12s   (%s)\n", "DOKU sandbox process CPU", fmt.Sprintf("%.2f %4.1fms/f", f.DokuCPU, f.DokuPerFlow), f.Name)
+		}
+	}
 	fmt.Fprintf(w, "%-34s %12s\n", "cold start (exec → 200 /healthz)", fmt.Sprintf("%.0f ms", r.ColdStartMs))
 	fmt.Fprintf(w, "%-34s %12s   (sampled VmRSS max %.1f MB, at ready %.1f MB)\n", "app peak RSS (VmHWM)",
 		fmt.Sprintf("%.1f MB", r.RSS.PeakHWMMB), r.RSS.SampledMaxMB, r.RSS.AtReadyMB)

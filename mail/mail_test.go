@@ -244,11 +244,20 @@ func TestCatchUpQueuesTheReceiptOfAnOrderPaidWithoutTheHook(t *testing.T) {
 	ctx := context.Background()
 	// As after a crash between the payment's commit and the hook: SUCCESS
 	// recorded, no receipt queued.
+	time.Sleep(2 * time.Millisecond) // the payments come after the outbox's start
 	o1 := paidOrder(t, st, "D1", 0)
 	o2 := paidOrder(t, st, "D2", 0)
 	if ms, _ := st.Mails(ctx, 10); len(ms) != 0 {
 		t.Fatalf("outbox has %d mails before the catch-up, want 0", len(ms))
 	}
+	if err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := st.Mails(ctx, 10); len(ms) != 0 {
+		t.Fatalf("the catch-up took %d payments of the last %s from the hand-over", len(ms), catchUpAfter)
+	}
+	later := time.Now().Add(catchUpAfter + time.Second)
+	b.comp.now = func() time.Time { return later }
 	if err := b.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -537,4 +546,57 @@ func TestQueuePaidWritesTheWaitingReceiptsTogether(t *testing.T) {
 	for _, o := range paid {
 		onlyMail(t, st, o.ID)
 	}
+}
+
+// A payment made before the process started has no hand-over left: the
+// first catch-up of the next process queues its receipt at once.
+func TestCatchUpTakesThePaymentsOfAnEarlierProcessAtOnce(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	o := paidOrder(t, st, "E1", 0)
+	time.Sleep(2 * time.Millisecond) // the next process starts after the payment
+	b := newOutbox(t, st)
+	if err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	onlyMail(t, st, o.ID)
+}
+
+// While payments keep coming, the catch-up still returns: it reads the
+// events there were when it began, so the sender gets back to the
+// hand-over. Here every receipt it writes brings a new payment along.
+func TestCatchUpReturnsWhilePaymentsKeepComing(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	for i := range 3 {
+		paidOrder(t, st, "S"+strconv.Itoa(i), 0)
+	}
+	made, seq := 0, 0
+	b, err := NewOutbox(st, Config{PublicURL: publicURL + "/", Contact: payingContact(func() {
+		if made < 50 {
+			made, seq = made+1, seq+1
+			paidOrder(t, st, "N"+strconv.Itoa(seq), 0)
+		}
+	})}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	b.comp.now = func() time.Time { return later } // every payment is the catch-up's
+	made = 0                                       // NewOutbox read the contact once
+	if err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if made >= 50 {
+		t.Fatalf("the catch-up chased the %d payments made while it ran", made)
+	}
+}
+
+// payingContact is the shop's contact, and a payment made each time a
+// mail reads it.
+type payingContact func()
+
+func (p payingContact) Contact(context.Context) merchant.Contact {
+	p()
+	return merchant.Contact(shop)
 }

@@ -42,6 +42,9 @@ type Outbox struct {
 	// paid holds orders just paid whose receipt the sender queues next, off
 	// the shopper's request. Lost in a crash, they are found by CatchUp.
 	paid chan int64
+	// started is when this outbox was made: the catch-up leaves payments
+	// after it to the hand-over for catchUpAfter.
+	started time.Time
 }
 
 // NewOutbox returns an Outbox writing to st.
@@ -62,7 +65,7 @@ func NewOutbox(st *store.Store, cfg Config, log *slog.Logger) (*Outbox, error) {
 		return nil, fmt.Errorf("mail: sender address %q: %w", fromText, err)
 	}
 	return &Outbox{
-		store: st, log: log, wake: make(chan struct{}, 1), paid: make(chan int64, 1024),
+		store: st, log: log, wake: make(chan struct{}, 1), paid: make(chan int64, 1024), started: time.Now(),
 		comp: composer{from: from, publicURL: strings.TrimRight(cfg.PublicURL, "/"), contact: cfg.Contact, now: time.Now},
 	}, nil
 }
@@ -231,15 +234,24 @@ func (b *Outbox) add(ctx context.Context, m *store.OutboxMail, invoice string) e
 const catchUpBatch = 500
 
 // CatchUp queues the receipt of every order paid since the last pass that
-// has none yet: the hook's write can be lost to a crash right after the
-// payment's commit. Receipts already queued are left as they are.
+// has none yet: the hand-over (OnFinal, QueuePaid) is lost if the process
+// stops right after a payment's commit. Receipts already queued are left
+// as they are. It leaves the last catchUpAfter of payments to the
+// hand-over, and reads each event once: under a steady stream of payments
+// it returns all the same (it used to chase the newest event and starve
+// the hand-over, whose receipts were then written on shoppers' requests).
 func (b *Outbox) CatchUp(ctx context.Context) error {
+	// A payment made before this process started has no hand-over left.
+	until := b.comp.now().Add(-catchUpAfter)
+	if until.Before(b.started) {
+		until = b.started
+	}
 	for {
 		cursor, err := b.store.MailCursor(ctx)
 		if err != nil {
 			return err
 		}
-		ids, last, err := b.store.OrdersMovedTo(ctx, payment.StatusSuccess, KindReceipt+":", cursor, catchUpBatch)
+		ids, last, more, err := b.store.OrdersMovedTo(ctx, payment.StatusSuccess, KindReceipt+":", cursor, until, catchUpBatch)
 		if err != nil {
 			return err
 		}
@@ -254,11 +266,17 @@ func (b *Outbox) CatchUp(ctx context.Context) error {
 				return err // the cursor stays: the next pass tries again
 			}
 		}
-		if last == cursor {
-			return nil
+		if last != cursor {
+			if err := b.store.SetMailCursor(ctx, last); err != nil {
+				return err
+			}
 		}
-		if err := b.store.SetMailCursor(ctx, last); err != nil {
-			return err
+		if !more {
+			return nil
 		}
 	}
 }
+
+// catchUpAfter is how old a payment is before the catch-up looks at it:
+// until then its receipt is the hand-over's.
+const catchUpAfter = 10 * time.Second

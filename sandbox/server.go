@@ -127,7 +127,11 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: defaultNotifyClient}
+		// Notifications go out as payments end, many at once under load:
+		// keep the connections (Go's default keeps 2) as DOKU's senders would.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = 64, 64
+		cfg.HTTPClient = &http.Client{Timeout: defaultNotifyClient, Transport: t}
 	}
 	s := &Server{
 		cfg:       cfg,

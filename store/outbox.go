@@ -199,35 +199,38 @@ func (s *Store) SetMailCursor(ctx context.Context, id int64) error {
 	return nil
 }
 
-// OrdersMovedTo returns the orders that moved to status in the order
-// events after afterID (at most limit events are read) and have no mail
-// keyed mailKey + their id in the outbox, and the id of the last event read
-// (afterID when there were none). Events are written by one writer at a
-// time, so ids are committed in order and a cursor misses none.
-func (s *Store) OrdersMovedTo(ctx context.Context, status Status, mailKey string, afterID int64, limit int) ([]int64, int64, error) {
-	var last sql.NullInt64
-	if err := s.queryRow(ctx, `SELECT MAX(id) FROM (SELECT id FROM order_events WHERE id > ? ORDER BY id LIMIT ?) AS e`, afterID, limit).Scan(&last); err != nil {
-		return nil, afterID, fmt.Errorf("store: events after %d: %w", afterID, err)
-	}
-	if !last.Valid {
-		return nil, afterID, nil
-	}
-	rows, err := s.query(ctx, `SELECT order_id FROM order_events e WHERE id > ? AND id <= ? AND to_status = ?
-		AND NOT EXISTS (SELECT 1 FROM outbox WHERE key = ? || CAST(e.order_id AS TEXT)) ORDER BY id`, afterID, last.Int64, status, mailKey)
+// OrdersMovedTo reads the order events after afterID, oldest first, up to
+// limit of them and stopping before the first made after until. It returns
+// the orders among them that moved to status and have no mail keyed mailKey
+// + their id in the outbox, the id of the last event read (afterID when
+// none), and whether more events may follow (limit were read). Events are
+// written by one writer at a time, so ids are committed in order and a
+// cursor misses none.
+func (s *Store) OrdersMovedTo(ctx context.Context, status Status, mailKey string, afterID int64, until time.Time, limit int) ([]int64, int64, bool, error) {
+	rows, err := s.query(ctx, `SELECT e.id, e.at, e.order_id,
+		CASE WHEN e.to_status = ? AND NOT EXISTS (SELECT 1 FROM outbox WHERE key = ? || CAST(e.order_id AS TEXT)) THEN 1 ELSE 0 END
+		FROM order_events e WHERE e.id > ? ORDER BY e.id LIMIT ?`, status, mailKey, afterID, limit)
 	if err != nil {
-		return nil, afterID, fmt.Errorf("store: events to %s: %w", status, err)
+		return nil, afterID, false, fmt.Errorf("store: events to %s: %w", status, err)
 	}
 	defer rows.Close()
 	var ids []int64
+	last, n := afterID, 0
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, afterID, fmt.Errorf("store: scan event: %w", err)
+		var id, at, orderID, want int64
+		if err := rows.Scan(&id, &at, &orderID, &want); err != nil {
+			return nil, afterID, false, fmt.Errorf("store: scan event: %w", err)
 		}
-		ids = append(ids, id)
+		if at > until.UnixMilli() {
+			return ids, last, false, rows.Close()
+		}
+		if want == 1 {
+			ids = append(ids, orderID)
+		}
+		last, n = id, n+1
 	}
 	if err := rows.Err(); err != nil {
-		return nil, afterID, fmt.Errorf("store: events to %s: %w", status, err)
+		return nil, afterID, false, fmt.Errorf("store: events to %s: %w", status, err)
 	}
-	return ids, last.Int64, nil
+	return ids, last, n == limit, nil
 }

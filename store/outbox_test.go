@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // EnqueueMails writes a batch in one transaction: new keys are written and
@@ -59,11 +60,18 @@ func TestOrdersMovedToSkipsThoseWithTheirMail(t *testing.T) {
 		Recipient: "ani@example.com", Subject: "s", Message: []byte("m")}); err != nil {
 		t.Fatal(err)
 	}
-	ids, last, err := st.OrdersMovedTo(ctx, StatusSuccess, "receipt:", 0, 100)
-	if err != nil || last == 0 {
-		t.Fatalf("OrdersMovedTo: %v, last %d", err, last)
+	ids, last, more, err := st.OrdersMovedTo(ctx, StatusSuccess, "receipt:", 0, st.now().Add(time.Minute), 100)
+	if err != nil || last == 0 || more {
+		t.Fatalf("OrdersMovedTo: %v, last %d, more %v", err, last, more)
 	}
 	if len(ids) != 2 || ids[0] != paid[0] || ids[1] != paid[2] {
 		t.Fatalf("orders without their receipt = %v, want %v and %v", ids, paid[0], paid[2])
+	}
+	// A batch of one: more may follow. An event after until: not read.
+	if _, first, more, err := st.OrdersMovedTo(ctx, StatusSuccess, "receipt:", 0, st.now().Add(time.Minute), 1); err != nil || first == 0 || first >= last || !more {
+		t.Fatalf("limit 1: last %d (of %d), more %v, %v", first, last, more, err)
+	}
+	if ids, at, more, err := st.OrdersMovedTo(ctx, StatusSuccess, "receipt:", 0, st.now().Add(-time.Hour), 100); err != nil || len(ids) != 0 || at != 0 || more {
+		t.Fatalf("events all after until: %v, last %d, more %v, %v", ids, at, more, err)
 	}
 }
