@@ -26,7 +26,10 @@ type Session struct {
 }
 
 // Sessions reads and writes the signed, encrypted session cookie.
-type Sessions struct{ store *sessions.CookieStore }
+type Sessions struct {
+	store *sessions.CookieStore
+	read  readCookies
+}
 
 // NewSessions builds the cookie store. keyPairs are hash and block keys, in
 // pairs, newest first (older pairs still decode cookies during a rotation).
@@ -47,12 +50,20 @@ func (s *Sessions) Get(c echo.Context) *Session {
 		return v
 	}
 	out := &Session{}
-	if raw, err := s.store.Get(c.Request(), sessionName); err == nil {
-		out.SID, _ = raw.Values["sid"].(string)
-		out.CustomerID, _ = raw.Values["cid"].(int64)
-		out.CartID, _ = raw.Values["cart"].(string)
-		out.Orders, _ = raw.Values["orders"].([]int64)
-		out.Flash, _ = raw.Values["flash"].(string)
+	ck, err := c.Request().Cookie(sessionName)
+	if err == nil {
+		if v, ok := s.read.get(ck.Value); ok {
+			*out = v
+		} else if raw, err := s.store.Get(c.Request(), sessionName); err == nil {
+			out.SID, _ = raw.Values["sid"].(string)
+			out.CustomerID, _ = raw.Values["cid"].(int64)
+			out.CartID, _ = raw.Values["cart"].(string)
+			out.Orders, _ = raw.Values["orders"].([]int64)
+			out.Flash, _ = raw.Values["flash"].(string)
+			if out.SID != "" {
+				s.read.put(ck.Value, *out)
+			}
+		}
 	}
 	if out.SID == "" {
 		out.SID = randomID()
@@ -63,7 +74,11 @@ func (s *Sessions) Get(c echo.Context) *Session {
 
 // Save writes the session cookie.
 func (s *Sessions) Save(c echo.Context, v *Session) error {
-	raw, _ := s.store.New(c.Request(), sessionName)
+	// A new session, not store.New: that decodes the request's cookie,
+	// every value of which is written over here.
+	raw := sessions.NewSession(s.store, sessionName)
+	opts := *s.store.Options
+	raw.Options, raw.IsNew = &opts, true
 	raw.Values["sid"] = v.SID
 	raw.Values["cid"] = v.CustomerID
 	raw.Values["cart"] = v.CartID
