@@ -63,8 +63,9 @@ test: ## everything: installs what it needs (scripts/test-deps), generated code,
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	$(call fuzz,$(FUZZTIME))
 
-bench: ## end-to-end benchmark (go run ./bench), then the back office's order list and CSV at 100,000 orders
+bench: ## end-to-end benchmark (go run ./bench), again with DOKU in its own process, then the back office's order list and CSV at 100,000 orders
 	go run ./bench
+	go run ./bench -doku external -out bench/results-external.json
 	go test -run '^$$' -bench 'AdminOrders100k' -benchtime 20x ./handlers
 
 bench-micro: ## Go micro-benchmarks in every package
