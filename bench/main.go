@@ -41,7 +41,8 @@ type options struct {
 	shoppers        []int
 	out, profileDir string
 	dbDir           string
-	doku            string // "embedded" or "external"
+	doku            string   // "embedded" or "external"
+	appEnv          []string // KEY=VALUE for the app's process only
 	startupLimit    time.Duration
 }
 
@@ -70,7 +71,19 @@ func main() {
 	flag.StringVar(&o.profileDir, "profile", "", "run the app in-process with pprof and write CPU profiles (and their -top) to this directory")
 	flag.StringVar(&o.dbDir, "dbdir", "", "directory for the app's fresh database (default: a temp dir on disk; a tmpfs such as /dev/shm shows what fsync costs)")
 	flag.StringVar(&o.doku, "doku", "embedded", "where DOKU runs: embedded (the app's own sandbox, the default), or external (the sandbox as its own process, as real DOKU is: the app's CPU and memory without DOKU's)")
+	var appEnv string
+	flag.StringVar(&appEnv, "app-env", "", "extra environment for the app's process only, KEY=VALUE,… (e.g. GOMEMLIMIT=16MiB: the bench and the sandbox keep theirs)")
 	flag.Parse()
+	for _, kv := range strings.Split(appEnv, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		if !strings.Contains(kv, "=") {
+			fmt.Fprintf(os.Stderr, "bench: -app-env: want KEY=VALUE, got %q\n", kv)
+			os.Exit(2)
+		}
+		o.appEnv = append(o.appEnv, kv)
+	}
 	if o.doku != "embedded" && o.doku != "external" {
 		fmt.Fprintln(os.Stderr, "bench: -doku: embedded or external")
 		os.Exit(2)
@@ -253,6 +266,11 @@ func run(ctx context.Context, o options) error {
 		env["DOKU_BASE_URL"], env["DOKU_CLIENT_ID"], env["DOKU_SECRET_KEY"] = sandboxURL, app.SandboxClientID, app.SandboxSecretKey
 		env["DEMO_CATALOG"] = "yes" // the same six products as with the embedded sandbox
 		res.Notes = append(res.Notes, "DOKU: the sandbox runs as its own process (-doku external); its CPU is the doku column, not the server's nor others'")
+	}
+	for _, kv := range o.appEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+		res.Notes = append(res.Notes, "the app's process ran with "+kv)
 	}
 	appBin, appArgs := bin, []string(nil)
 	var prof *profiler

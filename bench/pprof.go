@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"doku-checkout/app"
@@ -101,9 +102,37 @@ func (p *profiler) collect(ctx context.Context, name string, after, dur time.Dur
 			if err != nil {
 				return fmt.Errorf("go tool pprof %s: %v\n%s", path, err, top)
 			}
+			if name == "heap" {
+				if err := p.memStats(ctx); err != nil {
+					return err
+				}
+			}
 			return os.WriteFile(filepath.Join(p.dir, name+".top.txt"), top, 0o644)
 		}()
 	}()
+}
+
+// memStats writes the runtime's memory statistics (the "# " lines of the
+// heap profile's text form) to heap.memstats.txt: where the RSS beyond
+// the live heap sits (stacks, idle spans, runtime metadata).
+func (p *profiler) memStats(ctx context.Context) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, p.pprofURL+"/debug/pprof/heap?debug=1", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	var out strings.Builder
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "# ") && !strings.HasPrefix(l, "# 0x") {
+			out.WriteString(l + "\n")
+		}
+	}
+	return os.WriteFile(filepath.Join(p.dir, "heap.memstats.txt"), []byte(out.String()), 0o644)
 }
 
 // wait returns when every profile started so far is written.
