@@ -13,10 +13,11 @@ import (
 	"doku-checkout/views"
 )
 
-// csrfMark stands in for the CSRF token in a kept page: letters and
-// hyphens, so no template escapes it, and not a token echo would issue
-// (those are 32 letters and digits).
-const csrfMark = "csrf-mark-0b7e-4f19-d2c8"
+// csrfMark stands in for the CSRF token in a kept page: letters, digits
+// and hyphens, so no template escapes it; not a token echo would issue
+// (those are 32 letters and digits); random per process, so no product's
+// text can hold it.
+var csrfMark = "csrf-mark-" + randomID()
 
 // maxKeptPages bounds the page cache: the keys are few (language × cart
 // count), and a full cache starts afresh.
