@@ -44,6 +44,43 @@ func TestPlainTextsAreThePrintersOwn(t *testing.T) {
 	}
 }
 
+// Texts filled with string arguments read as the printer writes them,
+// whatever the arguments hold; other arguments, or too few or too many,
+// go to the printer.
+func TestFilledTextsAreThePrintersOwn(t *testing.T) {
+	odd := []string{"Rp 1.250.000", "50%", "%s", "<b>&amp;</b>", "", "Ñoño"}
+	filled := 0
+	for _, lang := range []string{Indonesian, English} {
+		l := For(lang)
+		for k, f := range l.fills {
+			filled++
+			for _, n := range []int{f.n - 1, f.n, f.n + 1} {
+				if n < 0 {
+					continue
+				}
+				args := make([]any, n)
+				for i := range args {
+					args[i] = odd[(i+len(k))%len(odd)] + "-" + k[:1]
+				}
+				if got, want := l.T(k, args...), l.p.Sprintf(k, args...); got != want {
+					t.Errorf("%s: T(%q, %d args) = %q, the printer writes %q", lang, k, n, got, want)
+				}
+			}
+			if got, want := l.T(k, 7), l.p.Sprintf(k, 7); f.n == 1 && got != want {
+				t.Errorf("%s: T(%q, 7) = %q, the printer writes %q", lang, k, got, want)
+			}
+		}
+	}
+	if filled < 20 {
+		t.Fatalf("only %d texts are filled without the printer", filled)
+	}
+	for _, bad := range []string{"%d", "%[1]d", "%%", "%[1]s %s", "%[2]s only", "%5s", "%[x]s", "%"} {
+		if _, ok := parseFilling(bad); ok {
+			t.Errorf("parseFilling(%q) took a text the printer must write", bad)
+		}
+	}
+}
+
 func BenchmarkT(b *testing.B) {
 	l := For(Indonesian)
 	b.Run("plain", func(b *testing.B) {
@@ -54,6 +91,16 @@ func BenchmarkT(b *testing.B) {
 	b.Run("printer", func(b *testing.B) {
 		for b.Loop() {
 			_ = l.p.Sprintf("catalog.title")
+		}
+	})
+	b.Run("filled", func(b *testing.B) {
+		for b.Loop() {
+			_ = l.T("receipt.title", "INV-20261202-ABC")
+		}
+	})
+	b.Run("filled-printer", func(b *testing.B) {
+		for b.Loop() {
+			_ = l.p.Sprintf("receipt.title", "INV-20261202-ABC")
 		}
 	})
 	b.Run("money", func(b *testing.B) {

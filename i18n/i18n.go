@@ -73,6 +73,13 @@ func init() {
 			}
 		}
 		loc.group = loc.p.Sprintf("%d", 1000)[1]
+		// So is the parse of a text whose arguments are all strings.
+		loc.fills = map[string]filling{}
+		for k, text := range texts[loc.lang] {
+			if f, ok := parseFilling(text); ok {
+				loc.fills[k] = f
+			}
+		}
 	}
 }
 
@@ -80,8 +87,9 @@ func init() {
 type Localizer struct {
 	lang  string
 	p     *message.Printer
-	plain map[string]string // key → its text, for the messages T is given no arguments for
-	group byte              // the thousands separator Money writes
+	plain map[string]string  // key → its text, for the messages T is given no arguments for
+	fills map[string]filling // key → its text to fill, for those with string arguments only
+	group byte               // the thousands separator Money writes
 }
 
 // For returns the localizer of lang, or of the default language when the
@@ -118,6 +126,10 @@ func (l *Localizer) Lang() string { return l.lang }
 func (l *Localizer) T(key string, args ...any) string {
 	if len(args) == 0 {
 		if s, ok := l.plain[key]; ok {
+			return s
+		}
+	} else if f, ok := l.fills[key]; ok {
+		if s, ok := f.fill(args); ok {
 			return s
 		}
 	}
