@@ -168,28 +168,36 @@ func (b *Outbox) wakeSender() {
 // EnqueueReceipt puts the receipt of paid order orderID in the outbox,
 // once: a second call finds it there.
 func (b *Outbox) EnqueueReceipt(ctx context.Context, orderID int64) error {
-	o, err := b.store.OrderByID(ctx, orderID)
-	if err != nil {
-		return fmt.Errorf("mail: order %d: %w", orderID, err)
+	return b.enqueue(ctx, orderID, receiptKey(orderID), KindReceipt, func(o store.Order) (Message, error) {
+		return b.composeReceipt(ctx, o)
+	})
+}
+
+// receiptKeyPrefix + the order's id is the outbox key of its receipt.
+const receiptKeyPrefix = KindReceipt + ":"
+
+func receiptKey(orderID int64) string { return receiptKeyPrefix + strconv.FormatInt(orderID, 10) }
+
+// composeReceipt writes the receipt of o, which must be paid.
+func (b *Outbox) composeReceipt(ctx context.Context, o store.Order) (Message, error) {
+	if o.Status != payment.StatusSuccess {
+		return Message{}, fmt.Errorf("mail: receipt of order %s, which is %s", o.Invoice, o.Status)
 	}
-	m, err := b.receiptMail(ctx, o)
-	if err != nil {
-		return err
-	}
-	return b.add(ctx, m, o.Invoice)
+	return b.comp.receipt(ctx, o)
 }
 
 // receiptMail is the outbox row of paid order o's receipt.
 func (b *Outbox) receiptMail(ctx context.Context, o store.Order) (*store.OutboxMail, error) {
-	if o.Status != payment.StatusSuccess {
-		return nil, fmt.Errorf("mail: receipt of order %s, which is %s", o.Invoice, o.Status)
-	}
-	msg, err := b.comp.receipt(ctx, o)
+	msg, err := b.composeReceipt(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	return &store.OutboxMail{Key: KindReceipt + ":" + strconv.FormatInt(o.ID, 10), OrderID: o.ID, Kind: KindReceipt,
-		Recipient: msg.To.Address, Subject: msg.Subject, Message: msg.Raw}, nil
+	return outboxRow(o, receiptKey(o.ID), KindReceipt, msg), nil
+}
+
+// outboxRow is the outbox row of msg about order o.
+func outboxRow(o store.Order, key, kind string, msg Message) *store.OutboxMail {
+	return &store.OutboxMail{Key: key, OrderID: o.ID, Kind: kind, Recipient: msg.To.Address, Subject: msg.Subject, Message: msg.Raw}
 }
 
 // EnqueueRefund puts the notice of a refund of amountIDR on order orderID
@@ -214,7 +222,7 @@ func (b *Outbox) enqueue(ctx context.Context, orderID int64, key, kind string, c
 	if err != nil {
 		return err
 	}
-	return b.add(ctx, &store.OutboxMail{Key: key, OrderID: o.ID, Kind: kind, Recipient: msg.To.Address, Subject: msg.Subject, Message: msg.Raw}, o.Invoice)
+	return b.add(ctx, outboxRow(o, key, kind, msg), o.Invoice)
 }
 
 // add writes m to the outbox and wakes the sender when it is new.
@@ -251,7 +259,7 @@ func (b *Outbox) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ids, last, more, err := b.store.OrdersMovedTo(ctx, payment.StatusSuccess, KindReceipt+":", cursor, until, catchUpBatch)
+		ids, last, more, err := b.store.OrdersMovedTo(ctx, payment.StatusSuccess, receiptKeyPrefix, cursor, until, catchUpBatch)
 		if err != nil {
 			return err
 		}
