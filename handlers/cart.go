@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -62,11 +63,22 @@ func (h *Handler) cartLines(c echo.Context) ([]store.CartLine, error) {
 	if lines, ok := c.Get("cartLines").([]store.CartLine); ok {
 		return lines, nil
 	}
+	return h.readCart(c, h.store.CartLines)
+}
+
+// cartLinesToOrder reads the session's cart from the database itself, never
+// from a kept read: an order is priced from these. The rest of the request
+// (the form shown again on bad input) shows the same lines.
+func (h *Handler) cartLinesToOrder(c echo.Context) ([]store.CartLine, error) {
+	return h.readCart(c, h.store.CartLinesToOrder)
+}
+
+func (h *Handler) readCart(c echo.Context, read func(context.Context, string) ([]store.CartLine, error)) ([]store.CartLine, error) {
 	s := h.sessions.Get(c)
 	if s.CartID == "" {
 		return nil, nil
 	}
-	lines, err := h.store.CartLines(h.ctx(c), s.CartID)
+	lines, err := read(h.ctx(c), s.CartID)
 	if err == nil {
 		c.Set("cartLines", lines)
 	}

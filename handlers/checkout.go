@@ -114,16 +114,10 @@ func (h *Handler) syncSavedCards(c echo.Context, cust store.Customer) {
 // Checkout handles POST /checkout: validate, create the order from the
 // server's cart, and send the browser to 3-D Secure or DOKU Checkout.
 func (h *Handler) Checkout(c echo.Context) error {
-	// Priced from the database itself, never from a kept read; the page,
-	// shown again on bad input, shows these same lines.
-	var lines []store.CartLine
-	if id := h.sessions.Get(c).CartID; id != "" {
-		var err error
-		if lines, err = h.store.CartLinesToOrder(h.ctx(c), id); err != nil {
-			return err
-		}
+	lines, err := h.cartLinesToOrder(c)
+	if err != nil {
+		return err
 	}
-	c.Set("cartLines", lines)
 	if len(lines) == 0 {
 		return h.flashRedirect(c, route.Cart, "checkout.err.cart_empty")
 	}
